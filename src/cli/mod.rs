@@ -1,0 +1,162 @@
+//! The command line: clap definitions, and commands that turn options into one library
+//! call and its result into output. Errors map to the exit codes documented in docs/cli.md.
+
+mod commands;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Exit codes (docs/cli.md).
+pub mod exit {
+    pub const OK: u8 = 0;
+    /// The input data is invalid (nothing was written, or with --keep-going some lines were not).
+    pub const DATA: u8 = 1;
+    /// The command line is wrong.
+    pub const USAGE: u8 = 2;
+    /// The store cannot be used: in use by another process, missing, not a store, too new.
+    pub const STORE_UNAVAILABLE: u8 = 3;
+    /// An I/O error or a damaged store.
+    pub const FAILURE: u8 = 4;
+}
+
+/// A failed command: the message for stderr and the exit code.
+#[derive(Debug)]
+pub struct Failure {
+    pub code: u8,
+    pub message: String,
+}
+
+impl Failure {
+    pub fn new(code: u8, message: impl Into<String>) -> Self {
+        Failure {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<crate::store::StoreError> for Failure {
+    fn from(e: crate::store::StoreError) -> Self {
+        let code = if e.is_unavailable() {
+            exit::STORE_UNAVAILABLE
+        } else {
+            exit::FAILURE
+        };
+        Failure::new(code, e.to_string())
+    }
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "dipgraph",
+    version,
+    about = "An embedded knowledge-graph database of diplomatic events"
+)]
+#[command(
+    after_help = "Example:\n  dipgraph --db ma-de.db import data/samples/morocco-germany.jsonl\n  dipgraph --db ma-de.db stats"
+)]
+pub struct Cli {
+    /// The store directory [default: ./dipgraph.db]
+    #[arg(long, global = true, env = "DIPGRAPH_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// Storage engine for a store this command creates (an existing store keeps its own)
+    #[arg(long, global = true, value_enum, default_value_t = EngineArg::Redb)]
+    pub engine: EngineArg,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EngineArg {
+    Redb,
+    Sled,
+}
+
+impl From<EngineArg> for crate::store::Engine {
+    fn from(e: EngineArg) -> Self {
+        match e {
+            EngineArg::Redb => crate::store::Engine::Redb,
+            EngineArg::Sled => crate::store::Engine::Sled,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TableOrJson {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Import interchange v1 JSON Lines files (all-or-nothing unless --keep-going)
+    #[command(
+        after_help = "Examples:\n  dipgraph import data/samples/morocco-germany.jsonl\n  cat batch.jsonl | dipgraph import -\n  dipgraph import --keep-going a.jsonl b.jsonl"
+    )]
+    Import {
+        /// Files to import; `-` reads standard input
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// Write the valid records and report the rejected lines (exit code 1 if any)
+        #[arg(long)]
+        keep_going: bool,
+        /// Refuse lines longer than this many bytes
+        #[arg(long, value_name = "BYTES", default_value_t = crate::ingest::DEFAULT_MAX_LINE_BYTES)]
+        max_line_bytes: usize,
+    },
+    /// Write the whole store as interchange v1 JSON Lines, in a deterministic order
+    #[command(after_help = "Example:\n  dipgraph dump -o backup.jsonl")]
+    Dump {
+        /// Write to this file instead of standard output (replaced atomically)
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Count nodes and edges by type
+    #[command(after_help = "Example:\n  dipgraph stats --format json")]
+    Stats {
+        #[arg(long, value_enum, default_value_t = TableOrJson::Table)]
+        format: TableOrJson,
+    },
+    /// Import the bundled Morocco–Germany sample into a fresh store and show what it holds
+    #[command(after_help = "Example:\n  dipgraph demo\n  dipgraph --db demo.db demo")]
+    Demo,
+}
+
+/// Run the binary: parse, run, print, map to an exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { exit::USAGE } else { exit::OK });
+        }
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match commands::run(cli, &mut out) {
+        Ok(()) => match out.flush() {
+            Ok(()) => ExitCode::from(exit::OK),
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::from(exit::OK),
+            Err(e) => report(Failure::new(exit::FAILURE, format!("cannot write output: {e}"))),
+        },
+        Err(f) => report(f),
+    }
+}
+
+fn report(f: Failure) -> ExitCode {
+    let _ = out_err(&f.message);
+    ExitCode::from(f.code)
+}
+
+fn out_err(message: &str) -> std::io::Result<()> {
+    let stderr = std::io::stderr();
+    let mut err = stderr.lock();
+    for line in message.lines() {
+        writeln!(err, "{line}")?;
+    }
+    Ok(())
+}

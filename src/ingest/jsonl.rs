@@ -1,0 +1,528 @@
+//! Interchange v1 JSON Lines → records, with an error naming file, line and field for
+//! everything that does not follow `interchange-v1.md`.
+
+use super::error::IngestError;
+use crate::model::{Entity, Event, PartialDate, Participant, PropValue, Props, Record, Relation, Source};
+use serde_json::{Map, Value};
+use std::io::BufRead;
+
+/// Lines longer than this are refused without being held in memory.
+pub const DEFAULT_MAX_LINE_BYTES: usize = 16 * 1024 * 1024;
+
+/// Longest key accepted, in bytes: keys go into index keys and onto command lines.
+pub const MAX_KEY_BYTES: usize = 512;
+
+/// A record and where it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Located<T> {
+    pub file: String,
+    pub line: usize,
+    pub record: T,
+}
+
+/// Read every line of `input`, parsing records into `out` and problems into `errors`.
+/// Reading stops only at end of input or on an I/O error (returned as an error line).
+pub fn read_jsonl(
+    mut input: impl BufRead,
+    file: &str,
+    max_line_bytes: usize,
+    out: &mut Vec<Located<Record>>,
+    errors: &mut Vec<IngestError>,
+) {
+    let mut line_no = 0usize;
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        line_no += 1;
+        match read_line_limited(&mut input, &mut buf, max_line_bytes) {
+            Ok(LineRead::Eof) => break,
+            Ok(LineRead::TooLong) => {
+                errors.push(IngestError::new(
+                    file,
+                    line_no,
+                    None,
+                    format!("line is longer than the limit of {max_line_bytes} bytes"),
+                ));
+                continue;
+            }
+            Ok(LineRead::Line) => {}
+            Err(e) => {
+                errors.push(IngestError::new(file, line_no, None, format!("read error: {e}")));
+                break;
+            }
+        }
+        match parse_line(&buf, line_no) {
+            Ok(None) => {}
+            Ok(Some(record)) => out.push(Located {
+                file: file.to_string(),
+                line: line_no,
+                record,
+            }),
+            Err(errs) => errors.extend(errs.into_iter().map(|(field, message)| IngestError {
+                file: file.to_string(),
+                line: line_no,
+                field,
+                message,
+            })),
+        }
+    }
+}
+
+enum LineRead {
+    Line,
+    TooLong,
+    Eof,
+}
+
+/// Read one `\n`-terminated line into `buf` without ever buffering more than `max` bytes;
+/// the rest of an over-long line is skipped.
+fn read_line_limited(input: &mut impl BufRead, buf: &mut Vec<u8>, max: usize) -> std::io::Result<LineRead> {
+    let mut too_long = false;
+    let mut any = false;
+    loop {
+        let chunk = input.fill_buf()?;
+        if chunk.is_empty() {
+            return Ok(if !any {
+                LineRead::Eof
+            } else if too_long {
+                LineRead::TooLong
+            } else {
+                LineRead::Line
+            });
+        }
+        any = true;
+        let (take, done) = match chunk.iter().position(|&b| b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (chunk.len(), false),
+        };
+        if !too_long {
+            let payload = if done { take - 1 } else { take };
+            if buf.len() + payload > max {
+                too_long = true;
+                buf.clear();
+            } else {
+                buf.extend_from_slice(&chunk[..payload]);
+            }
+        }
+        input.consume(take);
+        if done {
+            return Ok(if too_long { LineRead::TooLong } else { LineRead::Line });
+        }
+    }
+}
+
+type FieldErrors = Vec<(Option<String>, String)>;
+
+/// Parse one line (without its `\n`). `Ok(None)` for blank and comment lines.
+pub fn parse_line(raw: &[u8], line_no: usize) -> Result<Option<Record>, FieldErrors> {
+    let line_err = |m: String| vec![(None, m)];
+    let mut bytes = raw;
+    if bytes.last() == Some(&b'\r') {
+        bytes = &bytes[..bytes.len() - 1];
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        if line_no != 1 {
+            return Err(line_err("byte-order mark (U+FEFF) in the middle of the file".into()));
+        }
+        bytes = rest;
+    }
+    let text = std::str::from_utf8(bytes)
+        .map_err(|e| line_err(format!("invalid UTF-8 at byte {} of the line", e.valid_up_to() + 1)))?;
+    let trimmed = text.trim();
+    if trimmed.is_empty() || trimmed.starts_with('#') {
+        return Ok(None);
+    }
+    let value: Value = serde_json::from_str(text).map_err(|e| {
+        let what = match e.classify() {
+            serde_json::error::Category::Eof => "truncated JSON",
+            _ => "invalid JSON",
+        };
+        line_err(format!("{what} at column {}: {e}", e.column()))
+    })?;
+    let Value::Object(map) = value else {
+        return Err(line_err(format!("expected a JSON object, found {}", kind_of(&value))));
+    };
+    let mut fields = Fields {
+        map: &map,
+        errors: Vec::new(),
+        prefix: String::new(),
+    };
+    let record = match fields.req_str("kind").as_deref() {
+        Some("entity") => entity(&mut fields).map(Record::Entity),
+        Some("relation") => relation(&mut fields).map(Record::Relation),
+        Some("event") => event(&mut fields).map(Record::Event),
+        Some(other) => {
+            fields.err(
+                "kind",
+                format!("unknown kind \"{other}\": allowed are entity, relation, event"),
+            );
+            None
+        }
+        None => None,
+    };
+    match record {
+        Some(r) if fields.errors.is_empty() => Ok(Some(r)),
+        _ => Err(fields.errors),
+    }
+}
+
+fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Typed access to one JSON object's fields, collecting a message per bad field.
+struct Fields<'a> {
+    map: &'a Map<String, Value>,
+    errors: FieldErrors,
+    prefix: String,
+}
+
+impl<'a> Fields<'a> {
+    fn path(&self, name: &str) -> String {
+        format!("{}{}", self.prefix, name)
+    }
+
+    fn err(&mut self, name: &str, message: String) {
+        let path = self.path(name);
+        self.errors.push((Some(path), message));
+    }
+
+    fn only(&mut self, allowed: &[&str]) {
+        let unknown: Vec<&String> = self.map.keys().filter(|k| !allowed.contains(&k.as_str())).collect();
+        for k in unknown {
+            self.err(k, format!("unknown field: allowed are {}", allowed.join(", ")));
+        }
+    }
+
+    fn get(&self, name: &str) -> Option<&'a Value> {
+        self.map.get(name).filter(|v| !v.is_null())
+    }
+
+    fn opt_str(&mut self, name: &str) -> Option<String> {
+        match self.get(name) {
+            None => None,
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(v) => {
+                let found = kind_of(v);
+                self.err(name, format!("expected a string, found {found}"));
+                None
+            }
+        }
+    }
+
+    fn req_str(&mut self, name: &str) -> Option<String> {
+        if self.get(name).is_none() {
+            self.err(name, "required field is missing".into());
+            return None;
+        }
+        let s = self.opt_str(name)?;
+        if s.trim().is_empty() {
+            self.err(name, "must not be empty".into());
+            return None;
+        }
+        Some(s)
+    }
+
+    fn key(&mut self, name: &str, required: bool) -> Option<String> {
+        let s = if required {
+            self.req_str(name)?
+        } else {
+            self.opt_str(name)?
+        };
+        if let Some(problem) = key_problem(&s) {
+            self.err(name, format!("invalid key \"{}\": {problem}", s.escape_debug()));
+            return None;
+        }
+        Some(s)
+    }
+
+    fn date(&mut self, name: &str, required: bool) -> Option<PartialDate> {
+        let s = if required {
+            self.req_str(name)?
+        } else {
+            self.opt_str(name)?
+        };
+        match s.parse() {
+            Ok(d) => Some(d),
+            Err(e) => {
+                self.err(name, format!("{e}"));
+                None
+            }
+        }
+    }
+
+    fn str_list(&mut self, name: &str) -> Vec<String> {
+        match self.get(name) {
+            None => Vec::new(),
+            Some(Value::Array(items)) => {
+                let mut out = Vec::with_capacity(items.len());
+                for (i, item) in items.iter().enumerate() {
+                    match item {
+                        Value::String(s) if !s.trim().is_empty() => out.push(s.clone()),
+                        Value::String(_) => self.err(&format!("{name}[{i}]"), "must not be empty".into()),
+                        v => {
+                            let found = kind_of(v);
+                            self.err(&format!("{name}[{i}]"), format!("expected a string, found {found}"))
+                        }
+                    }
+                }
+                out
+            }
+            Some(v) => {
+                let found = kind_of(v);
+                self.err(name, format!("expected an array of strings, found {found}"));
+                Vec::new()
+            }
+        }
+    }
+
+    fn props(&mut self) -> Props {
+        let mut props = Props::new();
+        match self.get("props") {
+            None => {}
+            Some(Value::Object(m)) => {
+                for (k, v) in m {
+                    let value = match v {
+                        Value::String(s) => PropValue::Str(s.clone()),
+                        Value::Bool(b) => PropValue::Bool(*b),
+                        Value::Number(n) => match (n.as_i64(), n.as_f64()) {
+                            (Some(i), _) => PropValue::Int(i),
+                            (None, Some(f)) if f.is_finite() && !n.is_u64() => PropValue::Float(f),
+                            _ => {
+                                self.err(&format!("props.{k}"), format!("number {n} is out of range"));
+                                continue;
+                            }
+                        },
+                        other => {
+                            let found = kind_of(other);
+                            self.err(
+                                &format!("props.{k}"),
+                                format!("expected a string, number or boolean, found {found}"),
+                            );
+                            continue;
+                        }
+                    };
+                    props.insert(k.clone(), value);
+                }
+            }
+            Some(v) => {
+                let found = kind_of(v);
+                self.err("props", format!("expected an object, found {found}"));
+            }
+        }
+        props
+    }
+
+    /// The array under `name` as objects, each handed to `each` with a field prefix.
+    fn objects<T>(&mut self, name: &str, mut each: impl FnMut(&mut Fields<'a>) -> Option<T>) -> Vec<T> {
+        match self.get(name) {
+            None => Vec::new(),
+            Some(Value::Array(items)) => {
+                let mut out = Vec::with_capacity(items.len());
+                for (i, item) in items.iter().enumerate() {
+                    let Value::Object(map) = item else {
+                        let found = kind_of(item);
+                        self.err(&format!("{name}[{i}]"), format!("expected an object, found {found}"));
+                        continue;
+                    };
+                    let mut inner = Fields {
+                        map,
+                        errors: Vec::new(),
+                        prefix: format!("{}{name}[{i}].", self.prefix),
+                    };
+                    let parsed = each(&mut inner);
+                    let ok = inner.errors.is_empty();
+                    self.errors.append(&mut inner.errors);
+                    if let (Some(t), true) = (parsed, ok) {
+                        out.push(t);
+                    }
+                }
+                out
+            }
+            Some(v) => {
+                let found = kind_of(v);
+                self.err(name, format!("expected an array of objects, found {found}"));
+                Vec::new()
+            }
+        }
+    }
+}
+
+/// Why a string cannot be a key, if it cannot.
+pub fn key_problem(key: &str) -> Option<&'static str> {
+    if key.is_empty() {
+        Some("must not be empty")
+    } else if key.len() > MAX_KEY_BYTES {
+        Some("longer than 512 bytes")
+    } else if key.trim() != key {
+        Some("leading or trailing white space")
+    } else if key.chars().any(char::is_control) {
+        Some("contains a control character")
+    } else {
+        None
+    }
+}
+
+fn entity(f: &mut Fields) -> Option<Entity> {
+    f.only(&["kind", "key", "type", "name", "aliases", "country", "sector", "props"]);
+    let key = f.key("key", true);
+    let entity_type = f.req_str("type");
+    let name = f.req_str("name");
+    let aliases = f.str_list("aliases");
+    let country = f.key("country", false);
+    let sector = f.opt_str("sector");
+    let props = f.props();
+    let name = name?;
+    let mut unique: Vec<String> = Vec::with_capacity(aliases.len());
+    for a in aliases {
+        if a != name && !unique.contains(&a) {
+            unique.push(a);
+        }
+    }
+    Some(Entity {
+        key: key?,
+        entity_type: entity_type?,
+        name,
+        aliases: unique,
+        country,
+        sector,
+        props,
+    })
+}
+
+fn relation(f: &mut Fields) -> Option<Relation> {
+    f.only(&["kind", "type", "from", "to", "title", "since", "until", "props"]);
+    let relation_type = f.req_str("type");
+    let from = f.key("from", true);
+    let to = f.key("to", true);
+    let title = f.opt_str("title");
+    let since = f.date("since", false);
+    let until = f.date("until", false);
+    let props = f.props();
+    if let (Some(s), Some(u)) = (since, until) {
+        if u.end() < s.start() {
+            f.err("until", format!("{u} is before since {s}"));
+        }
+    }
+    Some(Relation {
+        relation_type: relation_type?,
+        from: from?,
+        to: to?,
+        title,
+        since,
+        until,
+        props,
+    })
+}
+
+fn event(f: &mut Fields) -> Option<Event> {
+    f.only(&[
+        "kind",
+        "key",
+        "type",
+        "date",
+        "end_date",
+        "location",
+        "domains",
+        "participants",
+        "title",
+        "sources",
+        "confidence",
+        "props",
+    ]);
+    let key = f.key("key", false);
+    let event_type = f.req_str("type");
+    let date = f.date("date", true);
+    let end_date = f.date("end_date", false);
+    let location = f.key("location", false);
+    let domains = f.str_list("domains");
+    if f.get("participants").is_none() {
+        f.err(
+            "participants",
+            "required field is missing (at least one participant)".into(),
+        );
+    }
+    let participants = f.objects("participants", |p| {
+        p.only(&["entity", "role"]);
+        let entity = p.key("entity", true);
+        let role = p.req_str("role");
+        Some(Participant {
+            entity: entity?,
+            role: role?,
+        })
+    });
+    if matches!(f.get("participants"), Some(Value::Array(a)) if a.is_empty()) {
+        f.err("participants", "at least one participant is required".into());
+    }
+    let title = f.opt_str("title");
+    let sources = f.objects("sources", |s| {
+        s.only(&["url", "doc", "published", "quote", "lang"]);
+        let published = s.opt_str("published");
+        if let Some(p) = &published {
+            if let Some(problem) = published_problem(p) {
+                s.err("published", problem);
+            }
+        }
+        Some(Source {
+            url: s.opt_str("url"),
+            doc: s.opt_str("doc"),
+            published,
+            quote: s.opt_str("quote"),
+            lang: s.opt_str("lang"),
+        })
+    });
+    let confidence = match f.get("confidence") {
+        None => None,
+        Some(Value::Number(n)) => match n.as_f64() {
+            Some(c) if (0.0..=1.0).contains(&c) => Some(c),
+            _ => {
+                f.err("confidence", format!("{n} is not between 0 and 1"));
+                None
+            }
+        },
+        Some(v) => {
+            let found = kind_of(v);
+            f.err(
+                "confidence",
+                format!("expected a number between 0 and 1, found {found}"),
+            );
+            None
+        }
+    };
+    let props = f.props();
+    let (date, event_type) = (date?, event_type?);
+    if let Some(end) = end_date {
+        if end.end() < date.start() {
+            f.err("end_date", format!("{end} is before date {date}"));
+        }
+    }
+    Some(Event {
+        key: key.unwrap_or_default(),
+        event_type,
+        date,
+        end_date,
+        location,
+        domains,
+        participants,
+        title,
+        sources,
+        confidence,
+        props,
+    })
+}
+
+/// A publication date is a partial date, optionally followed by an ISO 8601 time.
+fn published_problem(p: &str) -> Option<String> {
+    let date_part = match p.find('T') {
+        Some(10) => &p[..10],
+        _ => p,
+    };
+    date_part.parse::<PartialDate>().err().map(|e| e.to_string())
+}

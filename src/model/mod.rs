@@ -1,0 +1,130 @@
+//! Domain types: the records of the interchange format, as the rest of the crate sees them.
+//!
+//! References between records are the users' keys (strings), exactly as in the
+//! interchange format; the store maps keys to dense internal ids for its indexes.
+
+mod date;
+mod ids;
+mod text;
+
+pub use date::{days_in_month, interval, overlaps, DateError, Day, DayRange, PartialDate, Precision};
+pub use ids::{derived_event_key, entity_uuid, event_uuid, relation_uuid, NAMESPACE};
+pub use text::fold_name;
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A scalar property value: the interchange format allows strings, numbers and booleans.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum PropValue {
+    Str(String),
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+}
+
+/// Free-form properties, kept sorted by name so that output never depends on input order.
+pub type Props = BTreeMap<String, PropValue>;
+
+/// A country, person, organization or place (types come from schema/).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entity {
+    pub key: String,
+    pub entity_type: String,
+    pub name: String,
+    /// Other names in any script; never contains `name`, no duplicates, in first-seen order.
+    pub aliases: Vec<String>,
+    pub country: Option<String>,
+    pub sector: Option<String>,
+    pub props: Props,
+}
+
+/// A typed, dated link between two entities, e.g. a person holding a position.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Relation {
+    pub relation_type: String,
+    pub from: String,
+    pub to: String,
+    pub title: Option<String>,
+    pub since: Option<PartialDate>,
+    pub until: Option<PartialDate>,
+    pub props: Props,
+}
+
+impl Relation {
+    /// What makes two relation records the same relation: re-importing one with the
+    /// same identity updates it instead of adding a second one.
+    pub fn identity(&self) -> RelationId {
+        RelationId {
+            relation_type: self.relation_type.clone(),
+            from: self.from.clone(),
+            to: self.to.clone(),
+            since: self.since,
+        }
+    }
+
+    /// `[since, until]` widened to their precision, open where a bound is absent.
+    pub fn interval(&self) -> DayRange {
+        (
+            self.since.map_or(0, |d| d.start()),
+            self.until.map_or(Day::MAX, |d| d.end()),
+        )
+    }
+}
+
+/// The identity of a relation: its type, endpoints and start.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RelationId {
+    pub relation_type: String,
+    pub from: String,
+    pub to: String,
+    pub since: Option<PartialDate>,
+}
+
+/// One entity's part in an event.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Participant {
+    pub entity: String,
+    pub role: String,
+}
+
+/// Where an event was reported, and the sentence that says so.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Source {
+    pub url: Option<String>,
+    pub doc: Option<String>,
+    pub published: Option<String>,
+    pub quote: Option<String>,
+    pub lang: Option<String>,
+}
+
+/// A dated diplomatic event with role-carrying participants.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    pub key: String,
+    pub event_type: String,
+    pub date: PartialDate,
+    pub end_date: Option<PartialDate>,
+    pub location: Option<String>,
+    pub domains: Vec<String>,
+    pub participants: Vec<Participant>,
+    pub title: Option<String>,
+    pub sources: Vec<Source>,
+    pub confidence: Option<f64>,
+    pub props: Props,
+}
+
+impl Event {
+    /// `[date, end_date]` widened to their precision.
+    pub fn interval(&self) -> DayRange {
+        interval(&self.date, self.end_date.as_ref())
+    }
+}
+
+/// One line of an interchange file.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Record {
+    Entity(Entity),
+    Relation(Relation),
+    Event(Event),
+}

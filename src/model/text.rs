@@ -1,0 +1,72 @@
+//! Folding names for lookup across scripts and spellings.
+//!
+//! Two names that a reader would call the same spelling fold to the same string:
+//! Latin is compared without case or accents; Arabic without diacritics or tatweel, with
+//! every alef/hamza carrier as bare alef, alef maqsura as ya and taa marbuta as ha.
+//! Folding is for matching only; names are always shown as they were given.
+
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+
+/// Fold `name` for matching. White space and punctuation runs become one space.
+pub fn fold_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut pending_space = false;
+    for c in name.nfkd() {
+        if is_combining_mark(c) || is_arabic_mark(c) {
+            continue;
+        }
+        let c = fold_arabic_letter(c);
+        if c.is_alphanumeric() {
+            if pending_space && !out.is_empty() {
+                out.push(' ');
+            }
+            pending_space = false;
+            out.extend(c.to_lowercase());
+        } else {
+            pending_space = true;
+        }
+    }
+    // NFKD decomposed Arabic letters with hamza above into letter + combining hamza, which
+    // was dropped above; recomposition is unnecessary because matching never needs it.
+    out
+}
+
+/// Arabic harakat, tanween, shadda, sukun, superscript alef, Quranic marks and tatweel.
+fn is_arabic_mark(c: char) -> bool {
+    matches!(c, '\u{0610}'..='\u{061A}' | '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{06D6}'..='\u{06ED}' | '\u{0640}')
+}
+
+fn fold_arabic_letter(c: char) -> char {
+    match c {
+        // alef with madda, hamza above/below, wasla; bare hamza carriers
+        'أ' | 'إ' | 'آ' | 'ٱ' | 'ٲ' | 'ٳ' => 'ا',
+        'ى' | 'ئ' | 'ی' => 'ي',
+        'ؤ' => 'و',
+        'ة' => 'ه',
+        'ک' => 'ك',
+        _ => c,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fold_name;
+
+    #[test]
+    fn latin_folds_case_accents_and_punctuation() {
+        assert_eq!(fold_name("Robert Dölger"), fold_name("robert dolger"));
+        assert_eq!(fold_name("  Fès, Maroc "), "fes maroc");
+        assert_eq!(fold_name("Direction Générale"), "direction generale");
+    }
+
+    #[test]
+    fn arabic_folds_diacritics_hamza_ya_and_taa_marbuta() {
+        assert_eq!(fold_name("المغرب"), fold_name("المَغْرِب"));
+        assert_eq!(fold_name("إدريس"), fold_name("ادريس"));
+        assert_eq!(fold_name("أمينة"), fold_name("امينه"));
+        assert_eq!(fold_name("ليلى"), fold_name("ليلي"));
+        assert_eq!(fold_name("عبد اللطيف"), fold_name("عبـــد اللطيف"));
+        assert_eq!(fold_name("ألمانيا"), fold_name("المانيا"));
+    }
+}

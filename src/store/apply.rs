@@ -1,0 +1,497 @@
+//! The one write path: a validated batch, its records and every derived index entry,
+//! written in one atomic engine write.
+//!
+//! Sides (which country a participant stands for) are derived at write time and stored in
+//! the `dyad` index. A side can change after an event is written — a person gains a
+//! position, an organization's country is corrected — so every entity whose side-relevant
+//! facts change marks its events for re-indexing within the same write.
+
+use super::keys::{self, Id};
+use super::{codec, hex, tree, Store, StoreResult};
+use crate::ingest::{merge_entity, ValidatedBatch};
+use crate::model::{entity_uuid, event_uuid, fold_name, overlaps, relation_uuid, DayRange, Entity, Event, Relation};
+use crate::store::kv::KvWrite;
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+/// What an apply changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ApplyStats {
+    pub entities_added: u64,
+    pub entities_updated: u64,
+    pub relations_added: u64,
+    pub relations_updated: u64,
+    pub events_added: u64,
+    pub events_updated: u64,
+    /// Events not in the batch whose sides were recomputed because a participant changed.
+    pub events_reindexed: u64,
+    pub unchanged: u64,
+}
+
+impl ApplyStats {
+    pub fn changed(&self) -> bool {
+        self.entities_added
+            + self.entities_updated
+            + self.relations_added
+            + self.relations_updated
+            + self.events_added
+            + self.events_updated
+            + self.events_reindexed
+            > 0
+    }
+}
+
+/// The countries an entity can stand for, before the event's date is known.
+enum SideRule {
+    /// A country, or an entity with a `country` field.
+    Fixed(Id),
+    /// A person without `country`: the countries of the organizations it holds positions
+    /// in, each with the position's interval.
+    Positions(Vec<(DayRange, Id)>),
+}
+
+impl Store {
+    /// Write `batch` atomically: all of it, with all its index entries, or nothing.
+    ///
+    /// Re-applying a batch that is already stored changes nothing. An entity that exists
+    /// is merged (aliases united, given fields replace stored ones); a relation or event
+    /// with an existing identity or key is replaced.
+    pub fn apply(&self, batch: &ValidatedBatch) -> StoreResult<ApplyStats> {
+        let next_id = match self
+            .kv
+            .get(tree::META, super::meta::NEXT_ID)
+            .map_err(|e| self.kv_err(e))?
+        {
+            Some(b) => keys::read_id(&b).ok_or_else(|| self.corrupt("meta next_id is not an id"))?,
+            None => return Err(self.corrupt("meta has no next_id")),
+        };
+        let w = self.kv.begin_write().map_err(|e| self.kv_err(e))?;
+        let mut a = Apply {
+            store: self,
+            w,
+            next_id,
+            stats: ApplyStats::default(),
+            entity_ids: HashMap::new(),
+            entities: HashMap::new(),
+            relations: HashMap::new(),
+            new_links: HashMap::new(),
+            side_dirty: BTreeSet::new(),
+            indexed: HashSet::new(),
+            sides: HashMap::new(),
+        };
+        for e in &batch.entities {
+            a.entity(e)?;
+        }
+        for r in &batch.relations {
+            a.relation(r)?;
+        }
+        a.spread_side_changes()?;
+        for ev in &batch.events {
+            a.event(ev)?;
+        }
+        a.reindex_dirty()?;
+        let Apply {
+            mut w,
+            next_id: end_id,
+            stats,
+            ..
+        } = a;
+        if end_id != next_id {
+            w.put(tree::META, super::meta::NEXT_ID, &end_id.to_be_bytes())
+                .map_err(|e| self.kv_err(e))?;
+        }
+        w.commit().map_err(|e| self.kv_err(e))?;
+        Ok(stats)
+    }
+}
+
+struct Apply<'s> {
+    store: &'s Store,
+    w: Box<dyn KvWrite + 's>,
+    next_id: Id,
+    stats: ApplyStats,
+    /// Ids of entities created in this apply (the store knows the others).
+    entity_ids: HashMap<String, Id>,
+    /// Entities written in this apply, as written.
+    entities: HashMap<Id, Entity>,
+    /// Relations written in this apply, as written.
+    relations: HashMap<Id, Relation>,
+    /// entity id → relations created in this apply that touch it.
+    new_links: HashMap<Id, Vec<Id>>,
+    /// Entities whose side-relevant facts changed.
+    side_dirty: BTreeSet<Id>,
+    /// Events whose indexes this apply already wrote.
+    indexed: HashSet<Id>,
+    sides: HashMap<Id, SideRule>,
+}
+
+impl<'s> Apply<'s> {
+    fn put(&mut self, tree: &str, key: &[u8], value: &[u8]) -> StoreResult<()> {
+        self.w.put(tree, key, value).map_err(|e| self.store.kv_err(e))
+    }
+
+    fn del(&mut self, tree: &str, key: &[u8]) -> StoreResult<()> {
+        self.w.delete(tree, key).map_err(|e| self.store.kv_err(e))
+    }
+
+    fn put_record<T: serde::Serialize>(&mut self, tree: &str, id: Id, value: &T) -> StoreResult<()> {
+        let bytes =
+            codec::encode(value).map_err(|m| self.store.corrupt(format!("cannot encode a {tree} record: {m}")))?;
+        self.put(tree, &keys::id_bytes(id), &bytes)
+    }
+
+    fn alloc(&mut self) -> Id {
+        let id = self.next_id;
+        self.next_id += 1;
+        id
+    }
+
+    fn entity_id(&self, key: &str) -> StoreResult<Option<Id>> {
+        match self.entity_ids.get(key) {
+            Some(id) => Ok(Some(*id)),
+            None => self.store.entity_id(key),
+        }
+    }
+
+    /// An entity id that validation guaranteed to exist.
+    fn known_entity_id(&self, key: &str) -> StoreResult<Id> {
+        self.entity_id(key)?.ok_or_else(|| {
+            self.store
+                .corrupt(format!("entity \"{key}\" was validated but is not in the store"))
+        })
+    }
+
+    fn get_entity(&self, id: Id) -> StoreResult<Entity> {
+        match self.entities.get(&id) {
+            Some(e) => Ok(e.clone()),
+            None => self
+                .store
+                .record(tree::ENTITY, id)?
+                .ok_or_else(|| self.store.corrupt(format!("entity {id} is missing"))),
+        }
+    }
+
+    fn get_relation(&self, id: Id) -> StoreResult<Relation> {
+        match self.relations.get(&id) {
+            Some(r) => Ok(r.clone()),
+            None => self
+                .store
+                .record(tree::RELATION, id)?
+                .ok_or_else(|| self.store.corrupt(format!("relation {id} is missing"))),
+        }
+    }
+
+    /// Every relation touching entity `id`, stored or new.
+    fn relations_of(&self, id: Id) -> StoreResult<Vec<Relation>> {
+        let mut ids: Vec<Id> = Vec::new();
+        let scan = self
+            .store
+            .kv
+            .scan_prefix(tree::ENTITY_RELATION, &keys::id_bytes(id))
+            .map_err(|e| self.store.kv_err(e))?;
+        for pair in scan {
+            let (k, _) = pair.map_err(|e| self.store.kv_err(e))?;
+            ids.push(keys::id_at(&k, 8).ok_or_else(|| self.store.corrupt(format!("entity_relation key {}", hex(&k))))?);
+        }
+        ids.extend(self.new_links.get(&id).into_iter().flatten());
+        ids.into_iter().map(|r| self.get_relation(r)).collect()
+    }
+
+    fn alias_keys(e: &Entity) -> BTreeSet<String> {
+        std::iter::once(&e.name)
+            .chain(&e.aliases)
+            .map(|n| fold_name(n))
+            .filter(|f| !f.is_empty())
+            .collect()
+    }
+
+    fn entity(&mut self, e: &Entity) -> StoreResult<()> {
+        match self.store.entity_id(&e.key)? {
+            Some(id) => {
+                let old: Entity = self.get_entity(id)?;
+                let mut merged = old.clone();
+                merge_entity(&mut merged, e.clone());
+                if merged == old {
+                    self.stats.unchanged += 1;
+                    return Ok(());
+                }
+                let (before, after) = (Self::alias_keys(&old), Self::alias_keys(&merged));
+                for gone in before.difference(&after) {
+                    self.del(tree::ALIAS, &keys::alias(gone, id))?;
+                }
+                for new in after.difference(&before) {
+                    self.put(tree::ALIAS, &keys::alias(new, id), b"")?;
+                }
+                if old.country != merged.country {
+                    self.side_dirty.insert(id);
+                }
+                self.put_record(tree::ENTITY, id, &merged)?;
+                self.entities.insert(id, merged);
+                self.stats.entities_updated += 1;
+            }
+            None => {
+                let id = self.alloc();
+                self.put(tree::ENTITY_KEY, e.key.as_bytes(), &keys::id_bytes(id))?;
+                self.put(
+                    tree::UUID,
+                    entity_uuid(&e.key).as_bytes(),
+                    &keys::key(&[b"n", &keys::id_bytes(id)]),
+                )?;
+                for folded in Self::alias_keys(e) {
+                    self.put(tree::ALIAS, &keys::alias(&folded, id), b"")?;
+                }
+                self.put_record(tree::ENTITY, id, e)?;
+                self.entity_ids.insert(e.key.clone(), id);
+                self.entities.insert(id, e.clone());
+                self.stats.entities_added += 1;
+            }
+        }
+        Ok(())
+    }
+
+    fn relation(&mut self, r: &Relation) -> StoreResult<()> {
+        let since = r.since.map(|d| d.to_string()).unwrap_or_default();
+        let identity = keys::relation_identity(&r.relation_type, &r.from, &r.to, &since);
+        let from = self.known_entity_id(&r.from)?;
+        let existing = self
+            .store
+            .kv
+            .get(tree::RELATION_KEY, &identity)
+            .map_err(|e| self.store.kv_err(e))?;
+        let id = match existing {
+            Some(bytes) => {
+                let id = keys::read_id(&bytes)
+                    .ok_or_else(|| self.store.corrupt(format!("relation_key {}", hex(&identity))))?;
+                if self.get_relation(id)? == *r {
+                    self.stats.unchanged += 1;
+                    return Ok(());
+                }
+                self.stats.relations_updated += 1;
+                id
+            }
+            None => {
+                let id = self.alloc();
+                let to = self.known_entity_id(&r.to)?;
+                self.put(tree::RELATION_KEY, &identity, &keys::id_bytes(id))?;
+                let uuid = relation_uuid(&r.relation_type, &r.from, &r.to, r.since.as_ref());
+                self.put(tree::UUID, uuid.as_bytes(), &keys::key(&[b"r", &keys::id_bytes(id)]))?;
+                for end in [from, to] {
+                    self.put(tree::ENTITY_RELATION, &keys::entity_relation(end, id), b"")?;
+                    self.new_links.entry(end).or_default().push(id);
+                }
+                self.stats.relations_added += 1;
+                id
+            }
+        };
+        self.put_record(tree::RELATION, id, r)?;
+        self.relations.insert(id, r.clone());
+        if r.relation_type == "holds_position" {
+            self.side_dirty.insert(from);
+        }
+        Ok(())
+    }
+
+    /// An organization or country whose country changed changes the side of every person
+    /// who holds a position in it and has no country of their own.
+    fn spread_side_changes(&mut self) -> StoreResult<()> {
+        let mut extra = Vec::new();
+        for &id in &self.side_dirty {
+            let key = self.get_entity(id)?.key;
+            for r in self.relations_of(id)? {
+                if r.relation_type == "holds_position" && r.to == key {
+                    extra.push(self.known_entity_id(&r.from)?);
+                }
+            }
+        }
+        self.side_dirty.extend(extra);
+        Ok(())
+    }
+
+    fn side_rule(&mut self, id: Id) -> StoreResult<&SideRule> {
+        if !self.sides.contains_key(&id) {
+            let e = self.get_entity(id)?;
+            let rule = if e.entity_type == "country" {
+                SideRule::Fixed(id)
+            } else if let Some(c) = &e.country {
+                SideRule::Fixed(self.known_entity_id(c)?)
+            } else {
+                let mut positions = Vec::new();
+                for r in self.relations_of(id)? {
+                    if r.relation_type != "holds_position" || r.from != e.key {
+                        continue;
+                    }
+                    let org_id = self.known_entity_id(&r.to)?;
+                    let org = self.get_entity(org_id)?;
+                    let side = if org.entity_type == "country" {
+                        Some(org_id)
+                    } else {
+                        match &org.country {
+                            Some(c) => Some(self.known_entity_id(c)?),
+                            None => None,
+                        }
+                    };
+                    if let Some(side) = side {
+                        positions.push((r.interval(), side));
+                    }
+                }
+                SideRule::Positions(positions)
+            };
+            self.sides.insert(id, rule);
+        }
+        Ok(&self.sides[&id])
+    }
+
+    /// The country pairs an event is a contact between: one side from one participant,
+    /// the other side from another participant. Sorted, each pair (lower, higher).
+    fn dyads(&mut self, ev: &Event) -> StoreResult<Vec<(Id, Id)>> {
+        let span = ev.interval();
+        let mut per_participant: Vec<(Id, BTreeSet<Id>)> = Vec::new();
+        for p in &ev.participants {
+            let pid = self.known_entity_id(&p.entity)?;
+            if per_participant.iter().any(|(id, _)| *id == pid) {
+                continue;
+            }
+            let sides: BTreeSet<Id> = match self.side_rule(pid)? {
+                SideRule::Fixed(s) => [*s].into(),
+                SideRule::Positions(ps) => ps
+                    .iter()
+                    .filter(|(iv, _)| overlaps(*iv, span))
+                    .map(|(_, s)| *s)
+                    .collect(),
+            };
+            per_participant.push((pid, sides));
+        }
+        let mut pairs = BTreeSet::new();
+        for (i, (_, a)) in per_participant.iter().enumerate() {
+            for (_, b) in &per_participant[i + 1..] {
+                for &x in a {
+                    for &y in b {
+                        if x != y {
+                            pairs.insert((x.min(y), x.max(y)));
+                        }
+                    }
+                }
+            }
+        }
+        Ok(pairs.into_iter().collect())
+    }
+
+    fn write_dyads(&mut self, id: Id, ev: &Event) -> StoreResult<()> {
+        let start = ev.date.start();
+        let pairs = self.dyads(ev)?;
+        let mut list = Vec::with_capacity(pairs.len() * 16);
+        for (a, b) in &pairs {
+            self.put(tree::DYAD, &keys::dyad(*a, *b, start, id), b"")?;
+            list.extend_from_slice(&keys::id_bytes(*a));
+            list.extend_from_slice(&keys::id_bytes(*b));
+        }
+        self.put(tree::EVENT_DYADS, &keys::id_bytes(id), &list)
+    }
+
+    /// Remove the dyad entries recorded for event `id` (whose start day is `start`).
+    fn clear_dyads(&mut self, id: Id, start: u32) -> StoreResult<()> {
+        let list = self
+            .store
+            .kv
+            .get(tree::EVENT_DYADS, &keys::id_bytes(id))
+            .map_err(|e| self.store.kv_err(e))?;
+        let list = list.unwrap_or_default();
+        if list.len() % 16 != 0 {
+            return Err(self.store.corrupt(format!(
+                "event_dyads {id}: length {} is not a multiple of 16",
+                list.len()
+            )));
+        }
+        for pair in list.chunks(16) {
+            let (a, b) = (keys::id_at(pair, 0).unwrap_or(0), keys::id_at(pair, 8).unwrap_or(0));
+            self.del(tree::DYAD, &keys::dyad(a, b, start, id))?;
+        }
+        Ok(())
+    }
+
+    fn participant_ids(&self, ev: &Event) -> StoreResult<BTreeSet<Id>> {
+        ev.participants
+            .iter()
+            .map(|p| self.known_entity_id(&p.entity))
+            .collect()
+    }
+
+    fn event(&mut self, ev: &Event) -> StoreResult<()> {
+        let id = match self.store.id_of(tree::EVENT_KEY, &ev.key)? {
+            Some(id) => {
+                let old: Event = self
+                    .store
+                    .record(tree::EVENT, id)?
+                    .ok_or_else(|| self.store.corrupt(format!("event {id} is missing")))?;
+                let needs_sides = self.participant_ids(&old)?.iter().any(|p| self.side_dirty.contains(p));
+                if old == *ev && !needs_sides {
+                    self.stats.unchanged += 1;
+                    return Ok(());
+                }
+                let old_start = old.date.start();
+                for p in self.participant_ids(&old)? {
+                    self.del(tree::ENTITY_EVENT, &keys::entity_event(p, old_start, id))?;
+                }
+                self.del(tree::DATE, &keys::date(old_start, id))?;
+                self.clear_dyads(id, old_start)?;
+                if old == *ev {
+                    self.stats.events_reindexed += 1;
+                } else {
+                    self.stats.events_updated += 1;
+                }
+                id
+            }
+            None => {
+                let id = self.alloc();
+                self.put(tree::EVENT_KEY, ev.key.as_bytes(), &keys::id_bytes(id))?;
+                self.put(
+                    tree::UUID,
+                    event_uuid(&ev.key).as_bytes(),
+                    &keys::key(&[b"e", &keys::id_bytes(id)]),
+                )?;
+                self.stats.events_added += 1;
+                id
+            }
+        };
+        let start = ev.date.start();
+        self.put_record(tree::EVENT, id, ev)?;
+        for p in self.participant_ids(ev)? {
+            self.put(tree::ENTITY_EVENT, &keys::entity_event(p, start, id), b"")?;
+        }
+        self.put(tree::DATE, &keys::date(start, id), b"")?;
+        self.write_dyads(id, ev)?;
+        self.indexed.insert(id);
+        Ok(())
+    }
+
+    /// Recompute the dyads of stored events whose participants' sides changed.
+    fn reindex_dirty(&mut self) -> StoreResult<()> {
+        let dirty: Vec<Id> = self.side_dirty.iter().copied().collect();
+        for entity in dirty {
+            let scan = self
+                .store
+                .kv
+                .scan_prefix(tree::ENTITY_EVENT, &keys::id_bytes(entity))
+                .map_err(|e| self.store.kv_err(e))?;
+            let mut events = Vec::new();
+            for pair in scan {
+                let (k, _) = pair.map_err(|e| self.store.kv_err(e))?;
+                events.push(
+                    keys::id_at(&k, 12).ok_or_else(|| self.store.corrupt(format!("entity_event key {}", hex(&k))))?,
+                );
+            }
+            for id in events {
+                if !self.indexed.insert(id) {
+                    continue;
+                }
+                let ev: Event = self
+                    .store
+                    .record(tree::EVENT, id)?
+                    .ok_or_else(|| self.store.corrupt(format!("event {id} is missing")))?;
+                self.clear_dyads(id, ev.date.start())?;
+                self.write_dyads(id, &ev)?;
+                self.stats.events_reindexed += 1;
+            }
+        }
+        Ok(())
+    }
+}

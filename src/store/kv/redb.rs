@@ -1,0 +1,128 @@
+//! The redb 4 engine.
+//!
+//! One file, `dir/store.redb`; each logical tree is a redb table of `&[u8] -> &[u8]` named
+//! after it (redb compares `&[u8]` keys bytewise). Every read opens its own read transaction,
+//! so a scan is a true snapshot; every write is one redb write transaction committed with
+//! the default, immediate durability (fsync on commit).
+
+use std::fmt::Display;
+use std::ops::Bound;
+use std::path::Path;
+
+use redb::{Database, DatabaseError, ReadableDatabase, ReadableTable, TableDefinition, TableError, WriteTransaction};
+
+use super::{check_tree_name, Engine, KvError, KvIter, KvResult, KvWrite};
+
+/// Upper bound of redb's page cache (its default is 1 GiB). It fills lazily; half of it also
+/// bounds the dirty pages a large write transaction keeps in memory before redb writes them
+/// to the file early.
+const CACHE_SIZE: usize = 256 * 1024 * 1024;
+
+type Def<'a> = TableDefinition<'a, &'static [u8], &'static [u8]>;
+type ReadTable = redb::ReadOnlyTable<&'static [u8], &'static [u8]>;
+
+pub struct RedbKv {
+    db: Database,
+}
+
+impl RedbKv {
+    /// Open or create `dir/store.redb`.
+    pub fn open(dir: &Path) -> KvResult<RedbKv> {
+        std::fs::create_dir_all(dir)?;
+        let db = Database::builder()
+            .set_cache_size(CACHE_SIZE)
+            .create(dir.join("store.redb"))
+            .map_err(|err| match err {
+                // Both mean that another handle (in this or another process) holds the file.
+                DatabaseError::DatabaseAlreadyOpen | DatabaseError::LockProtocolMismatch => {
+                    KvError::Locked { engine: Engine::Redb }
+                }
+                other => redb_error(other),
+            })?;
+        Ok(RedbKv { db })
+    }
+
+    /// The table of `tree` in a fresh read transaction, or `None` if it was never created.
+    fn read_table(&self, tree: &str) -> KvResult<Option<ReadTable>> {
+        check_tree_name(Engine::Redb, tree)?;
+        let txn = self.db.begin_read().map_err(redb_error)?;
+        match txn.open_table(Def::new(tree)) {
+            Ok(table) => Ok(Some(table)),
+            Err(TableError::TableDoesNotExist(_)) => Ok(None),
+            Err(err) => Err(redb_error(err)),
+        }
+    }
+}
+
+fn redb_error(err: impl Display) -> KvError {
+    KvError::Engine {
+        engine: Engine::Redb,
+        message: err.to_string(),
+    }
+}
+
+impl super::Kv for RedbKv {
+    fn engine(&self) -> Engine {
+        Engine::Redb
+    }
+
+    fn get(&self, tree: &str, key: &[u8]) -> KvResult<Option<Vec<u8>>> {
+        let Some(table) = self.read_table(tree)? else {
+            return Ok(None);
+        };
+        let value = ReadableTable::get(&table, key).map_err(redb_error)?;
+        Ok(value.map(|v| v.value().to_vec()))
+    }
+
+    fn range(&self, tree: &str, lo: Bound<&[u8]>, hi: Bound<&[u8]>) -> KvResult<KvIter<'_>> {
+        let Some(table) = self.read_table(tree)? else {
+            return Ok(Box::new(std::iter::empty()));
+        };
+        // `range_owned` holds the read transaction alive for as long as the iterator lives
+        // (the table and the transaction handle can be dropped here), and it walks the B-tree
+        // lazily. Reversed or empty bounds yield nothing rather than panicking.
+        let iter = table.range_owned::<&[u8]>((lo, hi)).map_err(redb_error)?.map(|item| {
+            item.map(|(k, v)| (k.value().to_vec(), v.value().to_vec()))
+                .map_err(redb_error)
+        });
+        Ok(Box::new(iter))
+    }
+
+    fn begin_write(&self) -> KvResult<Box<dyn KvWrite + '_>> {
+        let txn = self.db.begin_write().map_err(redb_error)?;
+        Ok(Box::new(RedbWrite { txn }))
+    }
+
+    fn flush(&self) -> KvResult<()> {
+        // Every commit is already durable.
+        Ok(())
+    }
+}
+
+/// A redb write transaction. Dropping it uncommitted aborts it.
+///
+/// Tables are opened per call: a redb `Table` borrows its `WriteTransaction`, so it cannot be
+/// cached beside it. Opening one is a lookup in the (cached) table directory plus bookkeeping.
+struct RedbWrite {
+    txn: WriteTransaction,
+}
+
+impl KvWrite for RedbWrite {
+    fn put(&mut self, tree: &str, key: &[u8], value: &[u8]) -> KvResult<()> {
+        check_tree_name(Engine::Redb, tree)?;
+        let mut table = self.txn.open_table(Def::new(tree)).map_err(redb_error)?;
+        table.insert(key, value).map_err(redb_error)?;
+        Ok(())
+    }
+
+    fn delete(&mut self, tree: &str, key: &[u8]) -> KvResult<()> {
+        check_tree_name(Engine::Redb, tree)?;
+        let mut table = self.txn.open_table(Def::new(tree)).map_err(redb_error)?;
+        table.remove(key).map_err(redb_error)?;
+        Ok(())
+    }
+
+    fn commit(self: Box<Self>) -> KvResult<()> {
+        self.txn.commit().map_err(redb_error)
+    }
+}

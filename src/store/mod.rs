@@ -1,0 +1,392 @@
+//! The store: records and their indexes in ordered trees behind the [`kv`] seam.
+//!
+//! A store is a directory holding a lock file and one engine's files. Every write goes
+//! through [`Store::apply`], which writes a validated batch's records and every index
+//! entry derived from them in one atomic engine write. docs/data-model.md describes every
+//! tree byte by byte.
+
+mod apply;
+pub mod codec;
+mod import;
+pub mod keys;
+pub mod kv;
+
+pub use apply::ApplyStats;
+pub use import::{ImportError, ImportOptions, ImportReport, Input};
+pub use keys::Id;
+pub use kv::Engine;
+
+use crate::ingest::{KeyLookup, LookupError};
+use crate::model::{Entity, Event, Relation};
+use fs2::FileExt;
+use kv::Kv;
+use serde::de::DeserializeOwned;
+use std::collections::BTreeMap;
+use std::fs::{File, OpenOptions};
+use std::path::{Path, PathBuf};
+
+/// Version of the tree layout. A store with a higher version is refused.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// The engine new stores use unless told otherwise.
+pub const DEFAULT_ENGINE: Engine = Engine::Redb;
+
+/// Tree names. Records are keyed by dense id; everything else is an index.
+pub mod tree {
+    pub const META: &str = "meta";
+    pub const ENTITY: &str = "entity";
+    pub const ENTITY_KEY: &str = "entity_key";
+    pub const RELATION: &str = "relation";
+    pub const RELATION_KEY: &str = "relation_key";
+    pub const EVENT: &str = "event";
+    pub const EVENT_KEY: &str = "event_key";
+    pub const UUID: &str = "uuid";
+    pub const ALIAS: &str = "alias";
+    pub const ENTITY_RELATION: &str = "entity_relation";
+    pub const ENTITY_EVENT: &str = "entity_event";
+    pub const DYAD: &str = "dyad";
+    pub const EVENT_DYADS: &str = "event_dyads";
+    pub const DATE: &str = "date";
+}
+
+/// Keys of the `meta` tree.
+pub mod meta {
+    pub const FORMAT_VERSION: &[u8] = b"format_version";
+    pub const ENGINE: &[u8] = b"engine";
+    pub const NEXT_ID: &[u8] = b"next_id";
+}
+
+/// A store-layer error. Paths are the store's directory as the user named it.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("store {} is in use by another process", .0.display())]
+    Locked(PathBuf),
+    #[error("no store at {} (create one with `dipgraph import`)", .0.display())]
+    NotFound(PathBuf),
+    #[error("{} is not a dipgraph store: {reason}", path.display())]
+    NotAStore { path: PathBuf, reason: String },
+    #[error("store {} has format version {found}, newer than this dipgraph supports ({supported}): use a newer dipgraph", path.display())]
+    NewerFormat { path: PathBuf, found: u32, supported: u32 },
+    #[error("store {} is damaged: {what}", path.display())]
+    Corrupt { path: PathBuf, what: String },
+    #[error("store {}: {source}", path.display())]
+    Kv { path: PathBuf, source: kv::KvError },
+    #[error("store {}: {source}", path.display())]
+    Io { path: PathBuf, source: std::io::Error },
+}
+
+impl StoreError {
+    /// Whether the store could not be used at all (locked, missing, not a store, too new),
+    /// as opposed to failing while in use.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Locked(_)
+                | StoreError::NotFound(_)
+                | StoreError::NotAStore { .. }
+                | StoreError::NewerFormat { .. }
+        )
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// How to open a store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenMode {
+    /// Open an existing store; fail if there is none.
+    Existing,
+    /// Open an existing store, or create one on this engine.
+    CreateWith(Engine),
+}
+
+/// Counts by node and edge type.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Stats {
+    pub engine: String,
+    pub entities: BTreeMap<String, u64>,
+    pub events: BTreeMap<String, u64>,
+    pub relations: BTreeMap<String, u64>,
+    /// Participation edges (entity–event) by role.
+    pub participations: BTreeMap<String, u64>,
+}
+
+/// An open store. Holds the store's lock for its whole life.
+pub struct Store {
+    kv: Box<dyn Kv>,
+    path: PathBuf,
+    _lock: File,
+}
+
+const LOCK_FILE: &str = "lock";
+const REDB_FILE: &str = "store.redb";
+const SLED_DIR: &str = "sled";
+
+impl Store {
+    /// Open the store at `path` (a directory), taking its lock.
+    ///
+    /// The engine of an existing store is detected from its files; `mode` decides what
+    /// happens where there is none.
+    pub fn open(path: &Path, mode: OpenMode) -> StoreResult<Store> {
+        let io = |source| StoreError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let existing = detect_engine(path)?;
+        let engine = match (existing, mode) {
+            (Some(e), _) => e,
+            (None, OpenMode::Existing) => return Err(StoreError::NotFound(path.to_path_buf())),
+            (None, OpenMode::CreateWith(e)) => {
+                std::fs::create_dir_all(path).map_err(io)?;
+                e
+            }
+        };
+        let lock = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(path.join(LOCK_FILE))
+            .map_err(io)?;
+        if lock.try_lock_exclusive().is_err() {
+            return Err(StoreError::Locked(path.to_path_buf()));
+        }
+        let kv = kv::open(engine, path).map_err(|source| match source {
+            kv::KvError::Locked { .. } => StoreError::Locked(path.to_path_buf()),
+            source => StoreError::Kv {
+                path: path.to_path_buf(),
+                source,
+            },
+        })?;
+        let store = Store {
+            kv,
+            path: path.to_path_buf(),
+            _lock: lock,
+        };
+        store.check_meta(existing.is_none())?;
+        Ok(store)
+    }
+
+    /// Verify (or, for a new store, write) the format version and engine name.
+    fn check_meta(&self, new: bool) -> StoreResult<()> {
+        let version = self
+            .kv
+            .get(tree::META, meta::FORMAT_VERSION)
+            .map_err(|e| self.kv_err(e))?;
+        match version {
+            None if new => {
+                let mut w = self.kv.begin_write().map_err(|e| self.kv_err(e))?;
+                let engine = self.kv.engine().name().as_bytes();
+                let writes: [(&[u8], &[u8]); 3] = [
+                    (meta::FORMAT_VERSION, &FORMAT_VERSION.to_be_bytes()),
+                    (meta::ENGINE, engine),
+                    (meta::NEXT_ID, &1u64.to_be_bytes()),
+                ];
+                for (k, v) in writes {
+                    w.put(tree::META, k, v).map_err(|e| self.kv_err(e))?;
+                }
+                w.commit().map_err(|e| self.kv_err(e))
+            }
+            None => Err(self.corrupt("the meta tree has no format_version")),
+            Some(bytes) => {
+                let found = <[u8; 4]>::try_from(bytes.as_slice())
+                    .map(u32::from_be_bytes)
+                    .map_err(|_| self.corrupt("format_version is not a 4-byte integer"))?;
+                if found > FORMAT_VERSION {
+                    return Err(StoreError::NewerFormat {
+                        path: self.path.clone(),
+                        found,
+                        supported: FORMAT_VERSION,
+                    });
+                }
+                let recorded = self.kv.get(tree::META, meta::ENGINE).map_err(|e| self.kv_err(e))?;
+                if recorded.as_deref() != Some(self.kv.engine().name().as_bytes()) {
+                    return Err(self.corrupt("the engine recorded in meta does not match the store's files"));
+                }
+                Ok(())
+            }
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn engine(&self) -> Engine {
+        self.kv.engine()
+    }
+
+    /// The engine seam, for layers that read indexes directly (queries, check).
+    pub fn kv(&self) -> &dyn Kv {
+        self.kv.as_ref()
+    }
+
+    pub(crate) fn kv_err(&self, source: kv::KvError) -> StoreError {
+        StoreError::Kv {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    pub(crate) fn corrupt(&self, what: impl Into<String>) -> StoreError {
+        StoreError::Corrupt {
+            path: self.path.clone(),
+            what: what.into(),
+        }
+    }
+
+    fn decode<T: DeserializeOwned>(&self, tree: &str, key: &[u8], bytes: &[u8]) -> StoreResult<T> {
+        codec::decode(bytes).map_err(|m| self.corrupt(format!("{tree} {}: {m}", hex(key))))
+    }
+
+    /// The record with this id in `tree`, if any.
+    pub fn record<T: DeserializeOwned>(&self, tree: &str, id: Id) -> StoreResult<Option<T>> {
+        let key = keys::id_bytes(id);
+        match self.kv.get(tree, &key).map_err(|e| self.kv_err(e))? {
+            Some(bytes) => self.decode(tree, &key, &bytes).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// The id stored under a key string in an index tree (`entity_key`, `event_key`).
+    pub fn id_of(&self, index: &str, key: &str) -> StoreResult<Option<Id>> {
+        match self.kv.get(index, key.as_bytes()).map_err(|e| self.kv_err(e))? {
+            Some(bytes) => keys::read_id(&bytes)
+                .map(Some)
+                .ok_or_else(|| self.corrupt(format!("{index} {key:?}: value is not an id"))),
+            None => Ok(None),
+        }
+    }
+
+    pub fn entity_id(&self, key: &str) -> StoreResult<Option<Id>> {
+        self.id_of(tree::ENTITY_KEY, key)
+    }
+
+    pub fn entity_by_key(&self, key: &str) -> StoreResult<Option<Entity>> {
+        match self.entity_id(key)? {
+            Some(id) => self.record(tree::ENTITY, id),
+            None => Ok(None),
+        }
+    }
+
+    pub fn event_by_key(&self, key: &str) -> StoreResult<Option<Event>> {
+        match self.id_of(tree::EVENT_KEY, key)? {
+            Some(id) => self.record(tree::EVENT, id),
+            None => Ok(None),
+        }
+    }
+
+    /// Every record of `tree`, in the order of the key index `by`.
+    fn records_by<'a, T: DeserializeOwned + 'a>(
+        &'a self,
+        by: &'static str,
+        tree: &'static str,
+    ) -> StoreResult<impl Iterator<Item = StoreResult<T>> + 'a> {
+        let scan = self.kv.scan_prefix(by, b"").map_err(|e| self.kv_err(e))?;
+        Ok(scan.map(move |pair| {
+            let (k, v) = pair.map_err(|e| self.kv_err(e))?;
+            let id = keys::read_id(&v).ok_or_else(|| self.corrupt(format!("{by} {}: value is not an id", hex(&k))))?;
+            self.record(tree, id)?
+                .ok_or_else(|| self.corrupt(format!("{by} {} names record {id}, which {tree} lacks", hex(&k))))
+        }))
+    }
+
+    /// Every entity, by key.
+    pub fn entities(&self) -> StoreResult<impl Iterator<Item = StoreResult<Entity>> + '_> {
+        self.records_by(tree::ENTITY_KEY, tree::ENTITY)
+    }
+
+    /// Every relation, by (from key, type, to key, since).
+    pub fn relations(&self) -> StoreResult<impl Iterator<Item = StoreResult<Relation>> + '_> {
+        self.records_by(tree::RELATION_KEY, tree::RELATION)
+    }
+
+    /// Every event, by key.
+    pub fn events(&self) -> StoreResult<impl Iterator<Item = StoreResult<Event>> + '_> {
+        self.records_by(tree::EVENT_KEY, tree::EVENT)
+    }
+
+    /// Counts by node and edge type (a full scan of the record trees).
+    pub fn stats(&self) -> StoreResult<Stats> {
+        let mut stats = Stats {
+            engine: self.engine().name().to_string(),
+            ..Stats::default()
+        };
+        for e in self.scan_records::<Entity>(tree::ENTITY)? {
+            *stats.entities.entry(e?.entity_type).or_default() += 1;
+        }
+        for r in self.scan_records::<Relation>(tree::RELATION)? {
+            *stats.relations.entry(r?.relation_type).or_default() += 1;
+        }
+        for ev in self.scan_records::<Event>(tree::EVENT)? {
+            let ev = ev?;
+            *stats.events.entry(ev.event_type).or_default() += 1;
+            for p in ev.participants {
+                *stats.participations.entry(p.role).or_default() += 1;
+            }
+        }
+        Ok(stats)
+    }
+
+    /// Every record of a record tree, in id order.
+    pub fn scan_records<'a, T: DeserializeOwned + 'a>(
+        &'a self,
+        tree: &'static str,
+    ) -> StoreResult<impl Iterator<Item = StoreResult<T>> + 'a> {
+        let scan = self.kv.scan_prefix(tree, b"").map_err(|e| self.kv_err(e))?;
+        Ok(scan.map(move |pair| {
+            let (k, v) = pair.map_err(|e| self.kv_err(e))?;
+            self.decode(tree, &k, &v)
+        }))
+    }
+}
+
+impl KeyLookup for Store {
+    fn entity_type(&self, key: &str) -> Result<Option<String>, LookupError> {
+        self.entity_by_key(key)
+            .map(|e| e.map(|e| e.entity_type))
+            .map_err(|e| LookupError(e.to_string()))
+    }
+}
+
+/// Which engine's files are in `path`, if any; an error if `path` is something else.
+fn detect_engine(path: &Path) -> StoreResult<Option<Engine>> {
+    let not_a_store = |reason: &str| StoreError::NotAStore {
+        path: path.to_path_buf(),
+        reason: reason.to_string(),
+    };
+    match std::fs::metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(source) => {
+            return Err(StoreError::Io {
+                path: path.to_path_buf(),
+                source,
+            })
+        }
+        Ok(m) if !m.is_dir() => return Err(not_a_store("it is a file, not a directory")),
+        Ok(_) => {}
+    }
+    let redb = path.join(REDB_FILE).exists();
+    let sled = path.join(SLED_DIR).exists();
+    match (redb, sled) {
+        (true, true) => Err(not_a_store("it holds both redb and sled files")),
+        (true, false) => Ok(Some(Engine::Redb)),
+        (false, true) => Ok(Some(Engine::Sled)),
+        (false, false) => {
+            let mut entries = std::fs::read_dir(path).map_err(|source| StoreError::Io {
+                path: path.to_path_buf(),
+                source,
+            })?;
+            let only_lock = entries.all(|e| e.is_ok_and(|e| e.file_name() == LOCK_FILE));
+            if only_lock {
+                Ok(None)
+            } else {
+                Err(not_a_store("the directory is not empty and holds no store files"))
+            }
+        }
+    }
+}
+
+/// Lowercase hex, for naming binary keys in messages.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -90,8 +90,9 @@ fn import(store: &Store, files: &[PathBuf], opts: ImportOptions) -> Result<(), F
                 Err(Failure::new(
                     exit::DATA,
                     format!(
-                        "{}\n{summary}; rejected {lines} invalid lines",
-                        shown(&report.rejected.0)
+                        "{}\n{summary}; rejected {}",
+                        shown(&report.rejected.0),
+                        plural(lines, "invalid line")
                     ),
                 ))
             }
@@ -101,7 +102,11 @@ fn import(store: &Store, files: &[PathBuf], opts: ImportOptions) -> Result<(), F
             let how = if keep_going { "" } else { "; nothing was written" };
             Err(Failure::new(
                 exit::DATA,
-                format!("{}\nimport failed: {lines} invalid lines{how}", shown(&errors.0)),
+                format!(
+                    "{}\nimport failed: {}{how}",
+                    shown(&errors.0),
+                    plural(lines, "invalid line")
+                ),
             ))
         }
         Err(ImportError::Store(e)) => Err(e.into()),
@@ -245,4 +250,12 @@ fn demo(db: Option<&Path>, engine: crate::store::Engine, out: &mut dyn Write) ->
     .map_err(io)?;
     writeln!(out, "{}\n", import_summary(&report)).map_err(io)?;
     print_stats(&store.stats()?, TableOrJson::Table, out)
+}
+
+fn plural(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
 }

@@ -106,8 +106,12 @@ pub fn validate(
                     r.line,
                     Some("type".into()),
                     format!(
-                        "key \"{}\" is a {} here but a {} at {}:{}",
-                        e.key, e.entity_type, t, at.file, at.line
+                        "key \"{}\" is {} here but {} at {}:{}",
+                        e.key,
+                        with_article(&e.entity_type),
+                        with_article(t),
+                        at.file,
+                        at.line
                     ),
                 ));
                 rejected[i] = true;
@@ -121,8 +125,10 @@ pub fn validate(
                     r.line,
                     Some("type".into()),
                     format!(
-                        "key \"{}\" is a {} in the store and cannot become a {}",
-                        e.key, stored, e.entity_type
+                        "key \"{}\" is {} in the store and cannot become {}",
+                        e.key,
+                        with_article(&stored),
+                        with_article(&e.entity_type)
                     ),
                 ));
                 rejected[i] = true;
@@ -133,8 +139,18 @@ pub fn validate(
         }
     }
 
-    // References. With keep_going, dropping an entity can orphan later lines: repeat until
-    // nothing more is dropped.
+    // Where each entity key is defined in the batch, valid or not, for messages.
+    let mut defined_at: HashMap<&str, usize> = HashMap::new();
+    for (i, r) in records.iter().enumerate() {
+        if let Record::Entity(e) = &r.record {
+            defined_at.entry(e.key.as_str()).or_insert(i);
+        }
+    }
+
+    // References. Every record is checked once, so that one line's problems are all
+    // reported together; with keep_going, dropping an entity can orphan other lines, so
+    // the surviving lines are checked again until nothing more is dropped.
+    let mut first_round = true;
     loop {
         let mut newly_rejected = false;
         let live: BTreeMap<&str, &str> = defined
@@ -144,20 +160,26 @@ pub fn validate(
             .collect();
         let mut round_errors = Vec::new();
         for (i, r) in records.iter().enumerate() {
-            if rejected[i] {
+            if rejected[i] && !first_round {
                 continue;
             }
-            let mut resolve = |key: &str| -> Option<String> {
-                match live.get(key) {
-                    Some(t) => Some(t.to_string()),
-                    None if defined.contains_key(key) => None,
-                    None => lookup(key, &mut round_errors, r),
+            let mut resolve = |key: &str| -> Resolved {
+                if let Some(t) = live.get(key) {
+                    return Resolved::Type(t.to_string());
+                }
+                if let Some(&at) = defined_at.get(key) {
+                    let at = &records[at];
+                    return Resolved::Invalid(format!("{}:{}", at.file, at.line));
+                }
+                match lookup(key, &mut round_errors, r) {
+                    Some(t) => Resolved::Type(t),
+                    None => Resolved::Missing,
                 }
             };
             let problems = check_references(&r.record, vocab, &mut resolve);
             if !problems.is_empty() {
+                newly_rejected |= !rejected[i] && matches!(r.record, Record::Entity(_));
                 rejected[i] = true;
-                newly_rejected |= matches!(r.record, Record::Entity(_));
                 round_errors.extend(
                     problems
                         .into_iter()
@@ -166,6 +188,7 @@ pub fn validate(
             }
         }
         errors.append(&mut round_errors);
+        first_round = false;
         if !keep_going || !newly_rejected {
             break;
         }
@@ -282,19 +305,32 @@ fn check_vocab(record: &Record, vocab: &Vocab) -> Problems {
     p
 }
 
+/// What a referenced key resolves to.
+enum Resolved {
+    /// An entity of this type, in the batch or the store.
+    Type(String),
+    /// Defined in the batch by an invalid line (named `FILE:LINE`).
+    Invalid(String),
+    Missing,
+}
+
 /// Checks that every key a record names exists with a fitting type.
-fn check_references(record: &Record, vocab: &Vocab, resolve: &mut dyn FnMut(&str) -> Option<String>) -> Problems {
+fn check_references(record: &Record, vocab: &Vocab, resolve: &mut dyn FnMut(&str) -> Resolved) -> Problems {
     let mut p = Problems::new();
-    let mut expect = |field: String, key: &str, allowed: &[&str], p: &mut Problems| match resolve(key) {
-        None => p.push((
-            field,
-            format!("no entity has key \"{key}\" (neither in this import nor in the store)"),
-        )),
-        Some(t) if !allowed.is_empty() && !allowed.contains(&t.as_str()) => p.push((
-            field,
-            format!("\"{key}\" is a {t}, but this field needs a {}", allowed.join(" or ")),
-        )),
-        Some(_) => {}
+    let mut expect = |field: String, key: &str, allowed: &[&str], p: &mut Problems| {
+        let problem = match resolve(key) {
+            Resolved::Missing => format!("no entity has key \"{key}\" (neither in this import nor in the store)"),
+            Resolved::Invalid(at) => format!("\"{key}\" is defined by an invalid line ({at})"),
+            Resolved::Type(t) if !allowed.is_empty() && !allowed.contains(&t.as_str()) => {
+                format!(
+                    "\"{key}\" is {}, but this field needs {}",
+                    with_article(&t),
+                    with_article(&allowed.join(" or "))
+                )
+            }
+            Resolved::Type(_) => return,
+        };
+        p.push((field, problem));
     };
     match record {
         Record::Entity(e) => {
@@ -398,4 +434,10 @@ pub fn merge_entity(into: &mut Entity, later: Entity) {
         into.sector = later.sector;
     }
     into.props.extend(later.props);
+}
+
+/// "a person", "an organization".
+fn with_article(noun: &str) -> String {
+    let vowel = noun.starts_with(['a', 'e', 'i', 'o', 'u']);
+    format!("{} {noun}", if vowel { "an" } else { "a" })
 }

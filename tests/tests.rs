@@ -1,0 +1,5 @@
+//! The integration tests: one binary, one module per area, shared helpers in `util`.
+//! Regression tests are named after the issue they close (`issue_N_...`).
+
+mod import;
+mod util;

@@ -2,4 +2,5 @@
 //! Regression tests are named after the issue they close (`issue_N_...`).
 
 mod import;
+mod schema;
 mod util;

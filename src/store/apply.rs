@@ -376,11 +376,11 @@ impl<'s> Apply<'s> {
     }
 
     fn write_dyads(&mut self, id: Id, ev: &Event) -> StoreResult<()> {
-        let start = ev.date.start();
+        let (start, end) = ev.interval();
         let pairs = self.dyads(ev)?;
         let mut list = Vec::with_capacity(pairs.len() * 16);
         for (a, b) in &pairs {
-            self.put(tree::DYAD, &keys::dyad(*a, *b, start, id), b"")?;
+            self.put(tree::DYAD, &keys::dyad(*a, *b, start, id), &end.to_be_bytes())?;
             list.extend_from_slice(&keys::id_bytes(*a));
             list.extend_from_slice(&keys::id_bytes(*b));
         }
@@ -454,10 +454,15 @@ impl<'s> Apply<'s> {
         };
         let start = ev.date.start();
         self.put_record(tree::EVENT, id, ev)?;
-        for p in self.participant_ids(ev)? {
-            self.put(tree::ENTITY_EVENT, &keys::entity_event(p, start, id), b"")?;
+        let members = self.participant_ids(ev)?;
+        let end = ev.interval().1.to_be_bytes();
+        let mut packed = Vec::with_capacity(members.len() * 8);
+        for p in &members {
+            self.put(tree::ENTITY_EVENT, &keys::entity_event(*p, start, id), &end)?;
+            packed.extend_from_slice(&keys::id_bytes(*p));
         }
-        self.put(tree::DATE, &keys::date(start, id), b"")?;
+        self.put(tree::EVENT_MEMBERS, &keys::id_bytes(id), &packed)?;
+        self.put(tree::DATE, &keys::date(start, id), &end)?;
         self.write_dyads(id, ev)?;
         self.indexed.insert(id);
         Ok(())

@@ -10,11 +10,13 @@ pub mod codec;
 mod import;
 pub mod keys;
 pub mod kv;
+mod read;
 
 pub use apply::ApplyStats;
 pub use import::{ImportError, ImportOptions, ImportReport, Input};
 pub use keys::Id;
 pub use kv::Engine;
+pub use read::{AliasHit, DatedEvent};
 
 use crate::ingest::{KeyLookup, LookupError};
 use crate::model::{Entity, Event, Relation};
@@ -47,6 +49,7 @@ pub mod tree {
     pub const DYAD: &str = "dyad";
     pub const EVENT_DYADS: &str = "event_dyads";
     pub const DATE: &str = "date";
+    pub const EVENT_MEMBERS: &str = "event_members";
 }
 
 /// Keys of the `meta` tree.

@@ -19,9 +19,10 @@
 //!
 //! Writes: redb runs one write transaction at a time, so `begin_write` blocks while another
 //! [`KvWrite`] of the same store is alive (a thread holding one must not begin another). sled
-//! buffers a whole [`KvWrite`] in memory until `commit`; redb writes it into the file as it
-//! goes. Each engine locks its files against a second open, also from the same process
-//! (reported as [`KvError::Locked`]).
+//! buffers a whole [`KvWrite`] in memory until `commit`; redb keeps at most half its page
+//! cache of dirty pages in memory and writes the rest to the file before `commit`.
+//! Each engine locks its files against a second open, also from the same process: that open
+//! fails with [`KvError::Locked`] (sled's after waiting up to two seconds; see `sled::LOCK_WAIT`).
 
 pub mod redb;
 pub mod sled;

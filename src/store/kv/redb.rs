@@ -102,7 +102,8 @@ impl super::Kv for RedbKv {
 /// A redb write transaction. Dropping it uncommitted aborts it.
 ///
 /// Tables are opened per call: a redb `Table` borrows its `WriteTransaction`, so it cannot be
-/// cached beside it. Opening one is a lookup in the (cached) table directory plus bookkeeping.
+/// cached beside it. Opening one is a lookup in the (cached) table directory plus bookkeeping:
+/// about 0.8 µs, ~12% of a put in a million-put transaction.
 struct RedbWrite {
     txn: WriteTransaction,
 }

@@ -1,9 +1,9 @@
 //! The sled 0.34.7 engine.
 //!
 //! sled's atomic [`sled::Batch`] applies to a single `Tree`, so every logical tree lives in
-//! one sled tree named [`SLED_TREE`]: the logical key `k` of tree `t` is stored as
+//! one sled tree named `SLED_TREE`: the logical key `k` of tree `t` is stored as
 //! `t ++ [0x00] ++ k`. Because tree names never contain 0x00 (checked by
-//! [`super::check_tree_name`]), the separator is the first 0x00 of every stored key, so no
+//! `check_tree_name`), the separator is the first 0x00 of every stored key, so no
 //! two trees' key spaces overlap (tree "a" is `a\0…`, tree "ab" is `ab\0…`) and, within a
 //! tree, stored keys sort exactly as the logical keys do.
 //!
@@ -11,6 +11,11 @@
 //! and every point read and every iterator step takes the matching read lock, so no read sees
 //! half a batch. A scan is not a snapshot, though: each step reads the tree as it is at that
 //! moment, so a scan running alongside commits may see some of them in its later part.
+//!
+//! Cost, as measured through this seam (1M random 8-byte keys, 100-byte values, 3 trees):
+//! writing them takes ~20-30 s and peaks at ~5 GB resident whether committed as one batch
+//! or in batches of 10k, and a full scan afterwards takes 15-35 s; redb does the same in
+//! ~6 s, ~190 MB and ~0.3 s. sled's `cache_capacity` does not bound that memory.
 
 use std::ops::Bound;
 use std::path::Path;
@@ -28,8 +33,8 @@ const SLED_TREE: &str = "dipgraph";
 /// reported as [`KvError::Locked`], after this wait.
 const LOCK_WAIT: Duration = Duration::from_secs(2);
 
-/// Upper bound of sled's page cache. sled's default (1 GiB) is sized for a server; the
-/// store's hot data is far smaller and the OS page cache still backs the files.
+/// Target size of sled's node cache (its default is 1 GiB), so that the engine's own cache
+/// stays modest beside the store's in-memory graph; the OS page cache still backs the files.
 const CACHE_CAPACITY: u64 = 64 * 1024 * 1024;
 
 pub struct SledKv {
@@ -45,8 +50,8 @@ impl SledKv {
         let config = sled::Config::new()
             .path(dir.join("sled"))
             .cache_capacity(CACHE_CAPACITY)
-            // Favour write speed over space: the store is written in large imports, and
-            // `commit` flushes anyway, so LowSpace's extra rewriting buys nothing.
+            // The mode only steers segment cleaning: HighThroughput rewrites live data less
+            // eagerly, trading some disk space for write throughput during imports.
             .mode(sled::Mode::HighThroughput);
         let deadline = Instant::now() + LOCK_WAIT;
         let mut pause = Duration::from_millis(1);

@@ -277,8 +277,8 @@ fn scan_is_lazy_and_outlives_later_writes() {
         match engine {
             // A redb scan is a snapshot taken when it began.
             Engine::Redb => assert_eq!(rest, keys.len() - 1),
-            // A sled scan reads the tree as it goes.
-            Engine::Sled => assert_eq!(rest, keys.len()),
+            // A sled scan reads the tree as it goes, so it may or may not see the new key.
+            Engine::Sled => assert!(rest == keys.len() - 1 || rest == keys.len(), "{rest}"),
         }
     }
 }
@@ -411,7 +411,7 @@ fn run_case(engine: Engine, trees: usize, batches: &[Batch]) {
 
 proptest! {
     // Each case opens two stores and reopens them; sled's open costs milliseconds.
-    #![proptest_config(ProptestConfig::with_cases(48))]
+    #![proptest_config(ProptestConfig::with_cases(64))]
     #[test]
     fn engines_match_btreemap((trees, batches) in case()) {
         for engine in Engine::ALL {

@@ -436,9 +436,20 @@ fn issue_2_db_from_environment_and_demo() {
     .ok();
     let r = run(dipgraph().env("DIPGRAPH_DB", &db).args(["stats"])).ok();
     assert!(r.stdout.contains("nodes: events: 5"));
-    // The demo runs from any directory on a temporary store.
-    let r = run(dipgraph().current_dir(dir.path()).arg("demo")).ok();
-    assert!(r.stdout.contains("nodes: events: 5"), "{}", r.stdout);
+    // The demo runs from any directory on a temporary store, even when DIPGRAPH_DB is set.
+    let untouched = dir.path().join("untouched.db");
+    let r = run(dipgraph()
+        .current_dir(dir.path())
+        .env("DIPGRAPH_DB", &untouched)
+        .arg("demo"))
+    .ok();
+    assert!(r.stdout.contains("Morocco – Germany: 4 contacts"), "{}", r.stdout);
+    assert!(!untouched.exists(), "demo used DIPGRAPH_DB");
+    // With --db it keeps its store.
+    let kept = dir.path().join("kept.db");
+    run(dipgraph().arg("--db").arg(&kept).arg("demo")).ok();
+    let r = run(dipgraph().arg("--db").arg(&kept).args(["stats"])).ok();
+    assert!(r.stdout.contains("nodes: events: 5"));
 }
 
 #[test]

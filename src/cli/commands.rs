@@ -1,8 +1,9 @@
 //! One function per command: options in, library call, output.
 
-use super::{exit, Cli, Command, Failure, TableOrJson};
-use crate::export::InterchangeWriter;
-use crate::model::Record;
+use super::{exit, Cli, Command, ContactArgs, ContactsFormat, Failure, TableOrJson, TextOrJson, WindowArgs};
+use crate::export::{report, InterchangeWriter};
+use crate::model::{Day, Record};
+use crate::query::{self, ContactFilter, NeighborsOptions, PathOptions, QueryError};
 use crate::store::{ImportError, ImportOptions, ImportReport, Input, OpenMode, Stats, Store};
 use crate::vocab::Vocab;
 use std::io::{BufRead, BufReader, IsTerminal, Write};
@@ -18,32 +19,152 @@ const MAX_ERRORS_SHOWN: usize = 1000;
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), Failure> {
     let db = cli.db.clone().unwrap_or_else(|| PathBuf::from("dipgraph.db"));
     let engine = cli.engine.into();
+    let existing = || Store::open(&db, OpenMode::Existing);
     match cli.command {
         Command::Import {
             files,
             keep_going,
             max_line_bytes,
         } => {
+            let new = !db.exists();
             let store = Store::open(&db, OpenMode::CreateWith(engine))?;
-            import(
+            let result = import(
                 &store,
                 &files,
                 ImportOptions {
                     keep_going,
                     max_line_bytes,
                 },
-            )
+            );
+            if new && result.is_err() && store.is_empty()? {
+                // Leave no empty store behind a failed first import.
+                drop(store);
+                let _ = std::fs::remove_dir_all(&db);
+            }
+            result
         }
-        Command::Dump { output } => {
-            let store = Store::open(&db, OpenMode::Existing)?;
-            dump(&store, output.as_deref(), out)
+        Command::Dump { output } => dump(&existing()?, output.as_deref(), out),
+        Command::Stats { format } => print_stats(&existing()?.stats()?, format, out),
+        Command::Contacts { filter, format } => {
+            let store = existing()?;
+            let found = query::contacts(&store, vocab()?, &filter.a, &filter.b, &contact_filter(&filter)?)?;
+            written(match format {
+                ContactsFormat::Table => report::contacts_table(&found, out),
+                ContactsFormat::Json => report::json(&found, out),
+                ContactsFormat::Csv => report::contacts_csv(&found, out),
+                ContactsFormat::Ndjson => report::ndjson(&found, out),
+            })
         }
-        Command::Stats { format } => {
-            let store = Store::open(&db, OpenMode::Existing)?;
-            print_stats(&store.stats()?, format, out)
+        Command::Timeline { filter, format } => {
+            let store = existing()?;
+            let t = query::timeline(&store, vocab()?, &filter.a, &filter.b, &contact_filter(&filter)?)?;
+            written(match format {
+                TextOrJson::Text => report::timeline_text(&t, out),
+                TextOrJson::Json => report::json(&t, out),
+            })
         }
-        Command::Demo => demo(cli.db.as_deref(), engine, out),
+        Command::Entity { name, format } => {
+            let e = query::entity(&existing()?, &name)?;
+            written(match format {
+                TextOrJson::Text => report::entity_text(&e, out),
+                TextOrJson::Json => report::json(&e, out),
+            })
+        }
+        Command::Search { text, limit, format } => {
+            let hits = query::search(&existing()?, &text, limit)?;
+            written(match format {
+                TextOrJson::Text => report::search_text(&hits, out),
+                TextOrJson::Json => report::json(&hits, out),
+            })
+        }
+        Command::Neighbors {
+            name,
+            hops,
+            window,
+            format,
+        } => {
+            let opts = NeighborsOptions {
+                hops,
+                window: window_of(&window)?,
+            };
+            let n = query::neighbors(&existing()?, &name, &opts)?;
+            written(match format {
+                TextOrJson::Text => report::neighbors_text(&n, out),
+                TextOrJson::Json => report::json(&n, out),
+            })
+        }
+        Command::Path {
+            a,
+            b,
+            max_hops,
+            through,
+            window,
+            format,
+        } => {
+            let through = if through.iter().any(|t| t == "any") {
+                Vec::new()
+            } else {
+                through
+            };
+            let opts = PathOptions {
+                max_hops,
+                through,
+                window: window_of(&window)?,
+            };
+            let p = query::path(&existing()?, &a, &b, &opts)?;
+            written(match format {
+                TextOrJson::Text => report::path_text(&p, out),
+                TextOrJson::Json => report::json(&p, out),
+            })
+        }
+        Command::Demo => demo(cli.db_from_command_line.then_some(db.as_path()), engine, out),
     }
+}
+
+impl From<QueryError> for Failure {
+    fn from(e: QueryError) -> Self {
+        match e {
+            QueryError::Store(e) => e.into(),
+            QueryError::Invalid(m) => Failure::new(exit::USAGE, m),
+            other => Failure::new(exit::DATA, other.to_string()),
+        }
+    }
+}
+
+fn contact_filter(args: &ContactArgs) -> Result<ContactFilter, Failure> {
+    Ok(ContactFilter {
+        domains: args.domains.clone(),
+        types: args.types.clone(),
+        since: args
+            .since
+            .as_deref()
+            .map(|d| query::parse_date_option("--since", d))
+            .transpose()?,
+        until: args
+            .until
+            .as_deref()
+            .map(|d| query::parse_date_option("--until", d))
+            .transpose()?,
+    })
+}
+
+fn window_of(w: &WindowArgs) -> Result<(Day, Day), Failure> {
+    let since = w
+        .since
+        .as_deref()
+        .map(|d| query::parse_date_option("--since", d))
+        .transpose()?;
+    let until = w
+        .until
+        .as_deref()
+        .map(|d| query::parse_date_option("--until", d))
+        .transpose()?;
+    Ok((since.map_or(0, |d| d.start()), until.map_or(Day::MAX, |d| d.end())))
+}
+
+/// The outcome of writing a command's output: a closed pipe ends the command quietly.
+fn written(result: std::io::Result<()>) -> Result<(), Failure> {
+    result.map_err(|e| io_failure("standard output", e))
 }
 
 fn vocab() -> Result<&'static Vocab, Failure> {
@@ -51,6 +172,10 @@ fn vocab() -> Result<&'static Vocab, Failure> {
 }
 
 fn io_failure(what: &str, e: std::io::Error) -> Failure {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        // The reader went away (`dipgraph dump | head`): not an error, nothing to say.
+        return Failure::new(exit::OK, "");
+    }
     Failure::new(exit::FAILURE, format!("{what}: {e}"))
 }
 
@@ -123,9 +248,9 @@ fn shown(errors: &[crate::ingest::IngestError]) -> String {
 
 fn import_summary(r: &ImportReport) -> String {
     let a = &r.applied;
-    format!(
-        "imported {} records: {} entities added, {} updated; {} relations added, {} updated; {} events added, {} updated; {} unchanged",
-        r.records_read,
+    let mut text = format!(
+        "imported {}: {} entities added, {} updated; {} relations added, {} updated; {} events added, {} updated; {} unchanged",
+        plural(r.records_written as usize, "record"),
         a.entities_added,
         a.entities_updated,
         a.relations_added,
@@ -133,7 +258,11 @@ fn import_summary(r: &ImportReport) -> String {
         a.events_added,
         a.events_updated,
         a.unchanged
-    )
+    );
+    if a.events_reindexed > 0 {
+        text.push_str(&format!("; {} events re-indexed for changed sides", a.events_reindexed));
+    }
+    text
 }
 
 fn dump(store: &Store, output: Option<&Path>, out: &mut dyn Write) -> Result<(), Failure> {
@@ -241,6 +370,12 @@ fn demo(db: Option<&Path>, engine: crate::store::Engine, out: &mut dyn Write) ->
             ImportError::Invalid(errors) => Failure::new(exit::DATA, errors.to_string()),
             ImportError::Store(e) => e.into(),
         })?;
+    let filter = ContactFilter {
+        domains: vec!["security".into()],
+        since: Some(query::parse_date_option("--since", "2022")?),
+        ..ContactFilter::default()
+    };
+    let t = query::timeline(&store, vocab()?, "Morocco", "Germany", &filter)?;
     let io = |e| io_failure("standard output", e);
     writeln!(
         out,
@@ -249,7 +384,12 @@ fn demo(db: Option<&Path>, engine: crate::store::Engine, out: &mut dyn Write) ->
     )
     .map_err(io)?;
     writeln!(out, "{}\n", import_summary(&report)).map_err(io)?;
-    print_stats(&store.stats()?, TableOrJson::Table, out)
+    writeln!(
+        out,
+        "$ dipgraph timeline Morocco Germany --domain security --since 2022\n"
+    )
+    .map_err(io)?;
+    report::timeline_text(&t, out).map_err(io)
 }
 
 fn plural(n: usize, what: &str) -> String {

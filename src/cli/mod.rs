@@ -63,17 +63,30 @@ pub struct Cli {
     pub db: Option<PathBuf>,
 
     /// Storage engine for a store this command creates (an existing store keeps its own)
-    #[arg(long, global = true, value_enum, default_value_t = EngineArg::Redb)]
+    #[arg(long, global = true, value_enum, default_value_t = EngineArg::from(crate::store::DEFAULT_ENGINE))]
     pub engine: EngineArg,
 
     #[command(subcommand)]
     pub command: Command,
+
+    /// Whether `--db` was given on the command line (rather than by DIPGRAPH_DB).
+    #[arg(skip)]
+    pub db_from_command_line: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum EngineArg {
     Redb,
     Sled,
+}
+
+impl From<crate::store::Engine> for EngineArg {
+    fn from(e: crate::store::Engine) -> Self {
+        match e {
+            crate::store::Engine::Redb => EngineArg::Redb,
+            crate::store::Engine::Sled => EngineArg::Sled,
+        }
+    }
 }
 
 impl From<EngineArg> for crate::store::Engine {
@@ -89,6 +102,53 @@ impl From<EngineArg> for crate::store::Engine {
 pub enum TableOrJson {
     Table,
     Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TextOrJson {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ContactsFormat {
+    Table,
+    Json,
+    Csv,
+    Ndjson,
+}
+
+/// Filters shared by `contacts` and `timeline`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ContactArgs {
+    /// A country: any name, alias or key (Morocco, المغرب, Maroc, MAR)
+    pub a: String,
+    /// The other country
+    pub b: String,
+    /// Keep contacts in this domain (repeatable: any of them); `security` also matches
+    /// participants from intelligence, police, interior or military
+    #[arg(long = "domain", value_name = "DOMAIN")]
+    pub domains: Vec<String>,
+    /// Keep events of this type (repeatable)
+    #[arg(long = "type", value_name = "TYPE")]
+    pub types: Vec<String>,
+    /// Keep events that reach this date or later (YYYY, YYYY-MM or YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Keep events that start by the end of this date
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+}
+
+/// A date window for traversals.
+#[derive(Debug, Clone, clap::Args)]
+pub struct WindowArgs {
+    /// Only use events that reach this date or later
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Only use events that start by the end of this date
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -121,20 +181,95 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = TableOrJson::Table)]
         format: TableOrJson,
     },
-    /// Import the bundled Morocco–Germany sample into a fresh store and show what it holds
+    /// Bilateral contacts between two countries, in date order
+    #[command(
+        after_help = "Examples:\n  dipgraph contacts Morocco Germany --domain security --since 2022\n  dipgraph contacts المغرب ألمانيا --type visit --format json"
+    )]
+    Contacts {
+        #[command(flatten)]
+        filter: ContactArgs,
+        #[arg(long, value_enum, default_value_t = ContactsFormat::Table)]
+        format: ContactsFormat,
+    },
+    /// The cooperation timeline between two countries: who met whom, where, in which office
+    #[command(after_help = "Example:\n  dipgraph timeline MAR DEU --domain security --since 2022")]
+    Timeline {
+        #[command(flatten)]
+        filter: ContactArgs,
+        #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+        format: TextOrJson,
+    },
+    /// One entity: type, aliases, side, positions over time, events
+    #[command(after_help = "Example:\n  dipgraph entity \"Abdellatif Hammouchi\"")]
+    Entity {
+        /// Any name, alias or key
+        name: String,
+        #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+        format: TextOrJson,
+    },
+    /// Find entities by name or alias, in any script, ranked
+    #[command(after_help = "Examples:\n  dipgraph search hammouchi\n  dipgraph search حموشي")]
+    Search {
+        text: String,
+        /// Show at most this many hits
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+        format: TextOrJson,
+    },
+    /// The ego network of an entity: every entity and event within K hops
+    #[command(
+        visible_alias = "ego",
+        after_help = "Example:\n  dipgraph neighbors \"Dieter Romann\" --hops 2 --format json"
+    )]
+    Neighbors {
+        /// Any name, alias or key
+        name: String,
+        /// How many edges out (entity–event is one)
+        #[arg(long, default_value_t = 1)]
+        hops: u32,
+        #[command(flatten)]
+        window: WindowArgs,
+        #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+        format: TextOrJson,
+    },
+    /// The shortest chain of contacts between two entities, through events
+    #[command(after_help = "Example:\n  dipgraph path \"Thomas Haldenwang\" \"Dieter Romann\"")]
+    Path {
+        /// Any name, alias or key
+        a: String,
+        /// Any name, alias or key
+        b: String,
+        /// Give up beyond this many edges
+        #[arg(long, value_name = "K")]
+        max_hops: Option<u32>,
+        /// Entity types the chain may pass through, comma-separated; `any` for all
+        #[arg(long, value_name = "TYPES", default_value = "person", value_delimiter = ',')]
+        through: Vec<String>,
+        #[command(flatten)]
+        window: WindowArgs,
+        #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+        format: TextOrJson,
+    },
+    /// Import the bundled Morocco–Germany sample into a fresh store and show the security
+    /// timeline since 2022 (a temporary store unless --db is given)
     #[command(after_help = "Example:\n  dipgraph demo\n  dipgraph --db demo.db demo")]
     Demo,
 }
 
 /// Run the binary: parse, run, print, map to an exit code.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
+    let parsed = <Cli as clap::CommandFactory>::command()
+        .try_get_matches()
+        .and_then(|m| <Cli as clap::FromArgMatches>::from_arg_matches(&m).map(|cli| (cli, m)));
+    let (mut cli, matches) = match parsed {
+        Ok(ok) => ok,
         Err(e) => {
             let _ = e.print();
             return ExitCode::from(if e.use_stderr() { exit::USAGE } else { exit::OK });
         }
     };
+    cli.db_from_command_line = matches.value_source("db") == Some(clap::parser::ValueSource::CommandLine);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match commands::run(cli, &mut out) {
@@ -148,6 +283,9 @@ pub fn main() -> ExitCode {
 }
 
 fn report(f: Failure) -> ExitCode {
+    if f.message.is_empty() {
+        return ExitCode::from(f.code);
+    }
     let _ = out_err(&f.message);
     ExitCode::from(f.code)
 }

@@ -22,7 +22,8 @@ pub struct ApplyStats {
     pub relations_updated: u64,
     pub events_added: u64,
     pub events_updated: u64,
-    /// Events not in the batch whose sides were recomputed because a participant changed.
+    /// Stored events whose dyads were recomputed, unchanged, because a participant's
+    /// side facts (country, positions) changed.
     pub events_reindexed: u64,
     pub unchanged: u64,
 }

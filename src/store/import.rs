@@ -32,8 +32,8 @@ impl Default for ImportOptions {
 /// What an import did.
 #[derive(Debug, Clone, Default)]
 pub struct ImportReport {
-    /// Records read (blank and comment lines excluded), valid or not.
-    pub records_read: u64,
+    /// Valid records read and applied (blank, comment and rejected lines excluded).
+    pub records_written: u64,
     pub applied: ApplyStats,
     /// With `keep_going`: the lines that were not written, and why.
     pub rejected: IngestErrors,
@@ -70,12 +70,7 @@ impl Store {
                 &mut errors,
             );
         }
-        let records_read = (records.len()
-            + errors
-                .iter()
-                .map(|e| (&e.file, e.line))
-                .collect::<std::collections::BTreeSet<_>>()
-                .len()) as u64;
+        let parsed = records.len() as u64;
         if !errors.is_empty() && !opts.keep_going {
             let (_, mut more) = match validate(records, vocab, self, true) {
                 Ok(ok) => ok,
@@ -86,12 +81,19 @@ impl Store {
             all.sort_by_files(&names);
             return Err(ImportError::Invalid(all));
         }
+        let parse_failed = errors
+            .iter()
+            .map(|e| (&e.file, e.line))
+            .collect::<std::collections::BTreeSet<_>>()
+            .len() as u64;
         let (batch, mut rejected) = validate(records, vocab, self, opts.keep_going).map_err(ImportError::Invalid)?;
         rejected.0.extend(errors);
         rejected.sort_by_files(&names);
         let applied = self.apply(&batch)?;
+        // Lines rejected by validation were parsed; lines rejected by the reader were not.
+        let rejected_parsed = rejected.lines().len() as u64 - parse_failed;
         Ok(ImportReport {
-            records_read,
+            records_written: parsed - rejected_parsed,
             applied,
             rejected,
         })

@@ -308,6 +308,17 @@ impl Store {
         self.records_by(tree::EVENT_KEY, tree::EVENT)
     }
 
+    /// Whether the store holds no entity, relation or event.
+    pub fn is_empty(&self) -> StoreResult<bool> {
+        for t in [tree::ENTITY, tree::RELATION, tree::EVENT] {
+            let mut scan = self.kv.scan_prefix(t, b"").map_err(|e| self.kv_err(e))?;
+            if scan.next().is_some() {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
     /// Counts by node and edge type (a full scan of the record trees).
     pub fn stats(&self) -> StoreResult<Stats> {
         let mut stats = Stats {

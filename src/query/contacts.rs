@@ -1,0 +1,269 @@
+//! Bilateral contacts: the events in which one participant stands for country A and
+//! another for country B, answered from the dyad index.
+
+use super::{resolve_country, QueryError, QueryResult};
+use crate::graph::Facts;
+use crate::model::{Day, Event, PartialDate, Source};
+use crate::store::{Id, Store};
+use crate::vocab::Vocab;
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// Which contacts to keep. Empty lists keep everything.
+#[derive(Debug, Clone, Default)]
+pub struct ContactFilter {
+    /// Keep events in at least one of these domains (see [`Facts::in_domain`]).
+    pub domains: Vec<String>,
+    /// Keep events of one of these types.
+    pub types: Vec<String>,
+    /// Keep events whose interval reaches `since` or later.
+    pub since: Option<PartialDate>,
+    /// Keep events whose interval starts by the end of `until`.
+    pub until: Option<PartialDate>,
+}
+
+impl ContactFilter {
+    /// Check domain and type names against the ontology.
+    pub fn validate(&self, vocab: &Vocab) -> QueryResult<()> {
+        for d in &self.domains {
+            if !vocab.is_domain(d) {
+                return Err(QueryError::Invalid(format!(
+                    "unknown domain \"{d}\": allowed are {}",
+                    vocab.domains.join(", ")
+                )));
+            }
+        }
+        for t in &self.types {
+            if !vocab.event_types.contains_key(t) {
+                let allowed: Vec<&str> = vocab.event_types.keys().map(String::as_str).collect();
+                return Err(QueryError::Invalid(format!(
+                    "unknown event type \"{t}\": allowed are {}",
+                    allowed.join(", ")
+                )));
+            }
+        }
+        if let (Some(s), Some(u)) = (self.since, self.until) {
+            if u.end() < s.start() {
+                return Err(QueryError::Invalid(format!("--until {u} is before --since {s}")));
+            }
+        }
+        Ok(())
+    }
+
+    /// The day range an event's interval must overlap.
+    pub fn window(&self) -> (Day, Day) {
+        (
+            self.since.map_or(0, |d| d.start()),
+            self.until.map_or(Day::MAX, |d| d.end()),
+        )
+    }
+}
+
+/// An entity named in output: key and display name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NamedRef {
+    pub key: String,
+    pub name: String,
+}
+
+/// A participant as the contact shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ContactParticipant {
+    pub key: String,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub entity_type: String,
+    pub role: String,
+    /// The country this participant stands for at the event's date (A or B when it
+    /// stands for one of them), if any.
+    pub side: Option<String>,
+    /// Sectors at the event's date (own sector, else those of positions held).
+    pub sectors: Vec<String>,
+    /// Offices held at the event's date, as "Title, Organization".
+    pub offices: Vec<String>,
+}
+
+/// One contact: an event with its participants' sides.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Contact {
+    pub key: String,
+    #[serde(rename = "type")]
+    pub event_type: String,
+    /// The stored partial date, unchanged ("2022-05" stays a month).
+    pub date: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<String>,
+    pub title: Option<String>,
+    pub location: Option<NamedRef>,
+    pub domains: Vec<String>,
+    pub participants: Vec<ContactParticipant>,
+    pub sources: Vec<SourceOut>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f64>,
+    /// First and last day of the event's interval (for sorting and drawing).
+    #[serde(skip)]
+    pub interval: (Day, Day),
+}
+
+/// A source as output shows it: absent fields omitted.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SourceOut {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub doc: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quote: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
+}
+
+impl From<&Source> for SourceOut {
+    fn from(s: &Source) -> Self {
+        SourceOut {
+            url: s.url.clone(),
+            doc: s.doc.clone(),
+            published: s.published.clone(),
+            quote: s.quote.clone(),
+            lang: s.lang.clone(),
+        }
+    }
+}
+
+/// All contacts between countries `a` and `b` that pass `filter`.
+///
+/// Arguments: an open store, the ontology (for the security sectors), two country names
+/// (any name, alias or key; see [`resolve_country`]) and a filter.
+/// Returns: contacts sorted by interval start, then key. Semantics are interchange v1's:
+/// sides through `country` and positions held at the event's date; domains through the
+/// event's domains or, for `security`, its participants' sectors; partial dates by overlap.
+/// Complexity: one dyad-index range scan over the pair's events that start before the
+/// window ends, then one record read per event whose interval reaches the window.
+/// Example: `contacts(&store, vocab, "Morocco", "ألمانيا", &filter)` with
+/// `domains: ["security"], since: 2022` gives the sample's four 2022–2023 security contacts.
+pub fn contacts(store: &Store, vocab: &Vocab, a: &str, b: &str, filter: &ContactFilter) -> QueryResult<Vec<Contact>> {
+    filter.validate(vocab)?;
+    let (a_id, b_id) = (resolve_country(store, a)?, resolve_country(store, b)?);
+    if a_id == b_id {
+        return Err(QueryError::Invalid(format!("\"{a}\" and \"{b}\" are the same country")));
+    }
+    let (from, to) = filter.window();
+    let mut builder = ContactBuilder::new(store);
+    let a_key = builder.facts.get(a_id)?.entity.key.clone();
+    let b_key = builder.facts.get(b_id)?.entity.key.clone();
+    let mut out = Vec::new();
+    for entry in store.dyad_events(a_id, b_id, to)? {
+        if entry.end < from {
+            continue;
+        }
+        let event = store.event(entry.id)?;
+        if !filter.types.is_empty() && !filter.types.contains(&event.event_type) {
+            continue;
+        }
+        let members = store.event_members(entry.id)?;
+        if !filter.domains.is_empty() {
+            let mut any = false;
+            for d in &filter.domains {
+                if builder
+                    .facts
+                    .in_domain(vocab, d, &event.domains, &members, event.interval())?
+                {
+                    any = true;
+                    break;
+                }
+            }
+            if !any {
+                continue;
+            }
+        }
+        out.push(builder.contact(&event, [a_key.as_str(), b_key.as_str()])?);
+    }
+    out.sort_by(|x, y| (x.interval.0, &x.key).cmp(&(y.interval.0, &y.key)));
+    Ok(out)
+}
+
+/// Turns event records into [`Contact`]s, caching entity facts and key lookups.
+pub(crate) struct ContactBuilder<'s> {
+    pub facts: Facts<'s>,
+    ids: HashMap<String, Id>,
+}
+
+impl<'s> ContactBuilder<'s> {
+    pub fn new(store: &'s Store) -> Self {
+        ContactBuilder {
+            facts: Facts::new(store),
+            ids: HashMap::new(),
+        }
+    }
+
+    pub fn id(&mut self, key: &str) -> QueryResult<Option<Id>> {
+        if let Some(id) = self.ids.get(key) {
+            return Ok(Some(*id));
+        }
+        let id = self.facts.store().entity_id(key)?;
+        if let Some(id) = id {
+            self.ids.insert(key.to_string(), id);
+        }
+        Ok(id)
+    }
+
+    /// `prefer`: when a participant stands for several countries, these win.
+    pub fn contact(&mut self, event: &Event, prefer: [&str; 2]) -> QueryResult<Contact> {
+        let at = event.interval();
+        let mut participants = Vec::with_capacity(event.participants.len());
+        for p in &event.participants {
+            let Some(id) = self.id(&p.entity)? else { continue };
+            let f = self.facts.get(id)?;
+            let sides = f.sides_at(at);
+            let side = prefer
+                .iter()
+                .find(|k| sides.contains(**k))
+                .map(|k| k.to_string())
+                .or_else(|| sides.first().map(|s| s.to_string()));
+            let offices = f
+                .positions_at(at)
+                .map(|pos| match &pos.title {
+                    Some(t) => format!("{t}, {}", pos.org_name),
+                    None => pos.org_name.clone(),
+                })
+                .collect();
+            participants.push(ContactParticipant {
+                key: f.entity.key.clone(),
+                name: f.entity.name.clone(),
+                entity_type: f.entity.entity_type.clone(),
+                role: p.role.clone(),
+                side,
+                sectors: f.sectors_at(at).into_iter().map(str::to_string).collect(),
+                offices,
+            });
+        }
+        let location = match &event.location {
+            Some(k) => match self.id(k)? {
+                Some(id) => {
+                    let e = &self.facts.get(id)?.entity;
+                    Some(NamedRef {
+                        key: e.key.clone(),
+                        name: e.name.clone(),
+                    })
+                }
+                None => None,
+            },
+            None => None,
+        };
+        Ok(Contact {
+            key: event.key.clone(),
+            event_type: event.event_type.clone(),
+            date: event.date.to_string(),
+            end_date: event.end_date.map(|d| d.to_string()),
+            title: event.title.clone(),
+            location,
+            domains: event.domains.clone(),
+            participants,
+            sources: event.sources.iter().map(SourceOut::from).collect(),
+            confidence: event.confidence,
+            interval: at,
+        })
+    }
+}

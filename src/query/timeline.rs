@@ -1,0 +1,211 @@
+//! The bilateral cooperation timeline: the contacts between two countries, rebuilt by
+//! traversing a projection of those events and their neighbourhood.
+
+use super::contacts::{contacts, Contact, ContactFilter, NamedRef};
+use super::{resolve_country, QueryResult};
+use crate::graph::{EdgeKind, NodeKind, Projection};
+use crate::model::{overlaps, PartialDate, Precision};
+use crate::store::{Id, Store};
+use crate::vocab::Vocab;
+use petgraph::visit::EdgeRef;
+use petgraph::Direction;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// A timeline: periods of events in date order, and the actors involved.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Timeline {
+    pub a: NamedRef,
+    pub b: NamedRef,
+    pub periods: Vec<TimelinePeriod>,
+    pub actors: Vec<TimelineActor>,
+}
+
+impl Timeline {
+    pub fn event_count(&self) -> usize {
+        self.periods.iter().map(|p| p.events.len()).sum()
+    }
+}
+
+/// A month ("2022-06") or, for events known only to the year, a year ("2023").
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TimelinePeriod {
+    pub period: String,
+    pub events: Vec<TimelineEvent>,
+}
+
+/// One event of the timeline, with each participant's offices at the time.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TimelineEvent {
+    #[serde(flatten)]
+    pub contact: Contact,
+}
+
+/// An entity that took part in the timeline's events.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TimelineActor {
+    pub key: String,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub entity_type: String,
+    /// The sides it stood for across these events.
+    pub sides: Vec<String>,
+    /// Positions it held during at least one of these events.
+    pub positions: Vec<ActorPosition>,
+    /// Keys of its events in this timeline, in date order.
+    pub events: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ActorPosition {
+    pub title: Option<String>,
+    pub organization: NamedRef,
+    pub since: Option<String>,
+    pub until: Option<String>,
+}
+
+/// The period an event is filed under: its month, or its year when only the year is known.
+fn period_of(date: &PartialDate) -> String {
+    match date.precision() {
+        Precision::Year => format!("{:04}", date.year_part()),
+        _ => format!("{:04}-{:02}", date.year_part(), date.month_part().unwrap_or(1)),
+    }
+}
+
+/// The cooperation timeline between countries `a` and `b`.
+///
+/// Arguments: as [`contacts`].
+/// Returns: the contacts grouped into periods (a month, or a year for year-precision
+/// events) in date order, and every participating actor with the sides it stood for and
+/// the positions it held at the time of its events.
+/// Complexity: that of [`contacts`], plus loading each participant's positions.
+/// Example: `timeline(&store, vocab, "MAR", "DEU", &filter)` on the sample gives periods
+/// 2022-05, 2022-06 and 2023.
+pub fn timeline(store: &Store, vocab: &Vocab, a: &str, b: &str, filter: &ContactFilter) -> QueryResult<Timeline> {
+    let found = contacts(store, vocab, a, b, filter)?;
+    let named = |id| -> QueryResult<NamedRef> {
+        let e = store.entity(id)?;
+        Ok(NamedRef {
+            key: e.key,
+            name: e.name,
+        })
+    };
+    let (a, b) = (named(resolve_country(store, a)?)?, named(resolve_country(store, b)?)?);
+
+    // The neighbourhood: events, their participants and the positions those held.
+    let mut g = Projection::new();
+    let mut event_nodes = Vec::with_capacity(found.len());
+    for c in &found {
+        let id = store
+            .event_id(&c.key)?
+            .ok_or_else(|| super::QueryError::NotFound(c.key.clone()))?;
+        let n = g.add_event(store, id)?;
+        let participants: Vec<(Id, String)> = g
+            .participants(n)
+            .into_iter()
+            .map(|(p, _)| (g.graph[p].id, g.graph[p].key.clone()))
+            .collect();
+        for (pid, key) in participants {
+            for (rid, r) in store.entity_relations(pid)? {
+                if r.relation_type == "holds_position" && r.from == key {
+                    g.add_relation(store, rid, &r)?;
+                }
+            }
+        }
+        event_nodes.push(n);
+    }
+
+    let mut periods: Vec<TimelinePeriod> = Vec::new();
+    let mut actors: BTreeMap<String, TimelineActor> = BTreeMap::new();
+    for (c, &n) in found.iter().zip(&event_nodes) {
+        let date: PartialDate = c.date.parse().map_err(|e| super::QueryError::Invalid(format!("{e}")))?;
+        let period = period_of(&date);
+        match periods.last_mut() {
+            Some(last) if last.period == period => last.events.push(TimelineEvent { contact: c.clone() }),
+            _ => periods.push(TimelineEvent { contact: c.clone() }.into_period(period)),
+        }
+        for (p, _) in g.participants(n) {
+            let node = &g.graph[p];
+            let entry = match actors.get_mut(&node.key) {
+                Some(e) => e,
+                None => {
+                    let e = store.entity(node.id)?;
+                    actors.entry(node.key.clone()).or_insert(TimelineActor {
+                        key: e.key,
+                        name: e.name,
+                        entity_type: e.entity_type,
+                        sides: Vec::new(),
+                        positions: Vec::new(),
+                        events: Vec::new(),
+                    })
+                }
+            };
+            if !entry.events.contains(&c.key) {
+                entry.events.push(c.key.clone());
+            }
+            if let Some(side) = c
+                .participants
+                .iter()
+                .find(|cp| cp.key == node.key)
+                .and_then(|cp| cp.side.clone())
+            {
+                if !entry.sides.contains(&side) {
+                    entry.sides.push(side);
+                }
+            }
+            // Positions: outgoing holds_position edges whose interval overlaps the event.
+            for e in g.graph.edges_directed(p, Direction::Outgoing) {
+                let EdgeKind::Relation {
+                    relation_type,
+                    title,
+                    since,
+                    until,
+                } = &e.weight().kind
+                else {
+                    continue;
+                };
+                if relation_type != "holds_position" || g.graph[e.target()].kind != NodeKind::Entity {
+                    continue;
+                }
+                let span = (since.map_or(0, |d| d.start()), until.map_or(u32::MAX, |d| d.end()));
+                if !overlaps(span, c.interval) {
+                    continue;
+                }
+                let org = store.entity(g.graph[e.target()].id)?;
+                let pos = ActorPosition {
+                    title: title.clone(),
+                    organization: NamedRef {
+                        key: org.key,
+                        name: org.name,
+                    },
+                    since: since.map(|d| d.to_string()),
+                    until: until.map(|d| d.to_string()),
+                };
+                if !entry.positions.contains(&pos) {
+                    entry.positions.push(pos);
+                }
+            }
+        }
+    }
+    for actor in actors.values_mut() {
+        actor.sides.sort();
+        actor
+            .positions
+            .sort_by(|x, y| (&x.since, &x.organization.key).cmp(&(&y.since, &y.organization.key)));
+    }
+    Ok(Timeline {
+        a,
+        b,
+        periods,
+        actors: actors.into_values().collect(),
+    })
+}
+
+impl TimelineEvent {
+    fn into_period(self, period: String) -> TimelinePeriod {
+        TimelinePeriod {
+            period,
+            events: vec![self],
+        }
+    }
+}

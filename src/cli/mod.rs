@@ -270,8 +270,8 @@ pub fn main() -> ExitCode {
         }
     };
     cli.db_from_command_line = matches.value_source("db") == Some(clap::parser::ValueSource::CommandLine);
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    // Stdout is line-buffered; JSON and tables are written in many small pieces.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     match commands::run(cli, &mut out) {
         Ok(()) => match out.flush() {
             Ok(()) => ExitCode::from(exit::OK),

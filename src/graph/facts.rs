@@ -3,6 +3,8 @@
 //!
 //! The store applies the same side rule when it writes the dyad index
 //! (`store::apply`); this is the read side, which also needs sectors and titles.
+//! Positions are loaded only for entities whose side or sector depends on them, or
+//! when a caller asks for offices: most entities carry `country` and `sector` themselves.
 
 use crate::model::{overlaps, DayRange, Entity};
 use crate::store::{Id, Store, StoreResult};
@@ -25,52 +27,19 @@ pub struct Position {
     pub sector: Option<String>,
 }
 
-/// What the bilateral semantics need to know about one entity.
-#[derive(Debug, Clone)]
-pub struct EntityFacts {
-    pub id: Id,
-    pub entity: Entity,
-    pub positions: Vec<Position>,
-}
-
-impl EntityFacts {
-    /// The countries this entity stands for during `at`: itself for a country, its
-    /// `country` field, else the countries of the positions it holds during `at`.
-    pub fn sides_at(&self, at: DayRange) -> BTreeSet<&str> {
-        if self.entity.entity_type == "country" {
-            return [self.entity.key.as_str()].into();
-        }
-        if let Some(c) = &self.entity.country {
-            return [c.as_str()].into();
-        }
-        self.positions_at(at).filter_map(|p| p.side.as_deref()).collect()
-    }
-
-    /// Its own sector, else the sectors of the positions it holds during `at`.
-    pub fn sectors_at(&self, at: DayRange) -> BTreeSet<&str> {
-        if let Some(s) = &self.entity.sector {
-            return [s.as_str()].into();
-        }
-        self.positions_at(at).filter_map(|p| p.sector.as_deref()).collect()
-    }
-
-    /// The positions held during `at` (bounds widened to their precision).
-    pub fn positions_at(&self, at: DayRange) -> impl Iterator<Item = &Position> {
-        self.positions.iter().filter(move |p| overlaps(p.interval, at))
-    }
-}
-
-/// A per-query cache of [`EntityFacts`].
+/// A per-query cache of entities and their positions.
 pub struct Facts<'s> {
     store: &'s Store,
-    cache: HashMap<Id, EntityFacts>,
+    entities: HashMap<Id, Entity>,
+    positions: HashMap<Id, Vec<Position>>,
 }
 
 impl<'s> Facts<'s> {
     pub fn new(store: &'s Store) -> Self {
         Facts {
             store,
-            cache: HashMap::new(),
+            entities: HashMap::new(),
+            positions: HashMap::new(),
         }
     }
 
@@ -78,19 +47,29 @@ impl<'s> Facts<'s> {
         self.store
     }
 
-    /// The facts of entity `id`, loading its record and positions on first use.
-    pub fn get(&mut self, id: Id) -> StoreResult<&EntityFacts> {
-        if !self.cache.contains_key(&id) {
-            let entity = self.store.entity(id)?;
+    /// The entity record of `id`.
+    pub fn entity(&mut self, id: Id) -> StoreResult<&Entity> {
+        if !self.entities.contains_key(&id) {
+            let e = self.store.entity(id)?;
+            self.entities.insert(id, e);
+        }
+        Ok(&self.entities[&id])
+    }
+
+    /// Every position entity `id` holds (its outgoing `holds_position` relations), by
+    /// interval then organization key.
+    pub fn positions(&mut self, id: Id) -> StoreResult<&[Position]> {
+        if !self.positions.contains_key(&id) {
+            let key = self.entity(id)?.key.clone();
             let mut positions = Vec::new();
             for (_, r) in self.store.entity_relations(id)? {
-                if r.relation_type != "holds_position" || r.from != entity.key {
+                if r.relation_type != "holds_position" || r.from != key {
                     continue;
                 }
                 let Some(org_id) = self.store.entity_id(&r.to)? else {
                     continue;
                 };
-                let org = self.store.entity(org_id)?;
+                let org = self.entity(org_id)?;
                 let side = if org.entity_type == "country" {
                     Some(org.key.clone())
                 } else {
@@ -98,20 +77,55 @@ impl<'s> Facts<'s> {
                 };
                 positions.push(Position {
                     org: org_id,
-                    org_key: org.key,
-                    org_name: org.name,
+                    org_key: org.key.clone(),
+                    org_name: org.name.clone(),
                     title: r.title.clone(),
                     interval: r.interval(),
                     since: r.since.map(|d| d.to_string()),
                     until: r.until.map(|d| d.to_string()),
                     side,
-                    sector: org.sector,
+                    sector: org.sector.clone(),
                 });
             }
             positions.sort_by(|a, b| (a.interval, &a.org_key).cmp(&(b.interval, &b.org_key)));
-            self.cache.insert(id, EntityFacts { id, entity, positions });
+            self.positions.insert(id, positions);
         }
-        Ok(&self.cache[&id])
+        Ok(&self.positions[&id])
+    }
+
+    /// The positions held during `at` (bounds widened to their precision).
+    pub fn positions_at(&mut self, id: Id, at: DayRange) -> StoreResult<Vec<Position>> {
+        Ok(self
+            .positions(id)?
+            .iter()
+            .filter(|p| overlaps(p.interval, at))
+            .cloned()
+            .collect())
+    }
+
+    /// The countries entity `id` stands for during `at`: itself for a country, its
+    /// `country` field, else the countries of the positions it holds during `at`.
+    pub fn sides_at(&mut self, id: Id, at: DayRange) -> StoreResult<BTreeSet<String>> {
+        let e = self.entity(id)?;
+        if e.entity_type == "country" {
+            return Ok([e.key.clone()].into());
+        }
+        if let Some(c) = &e.country {
+            return Ok([c.clone()].into());
+        }
+        Ok(self.positions_at(id, at)?.into_iter().filter_map(|p| p.side).collect())
+    }
+
+    /// Its own sector, else the sectors of the positions it holds during `at`.
+    pub fn sectors_at(&mut self, id: Id, at: DayRange) -> StoreResult<BTreeSet<String>> {
+        if let Some(s) = &self.entity(id)?.sector {
+            return Ok([s.clone()].into());
+        }
+        Ok(self
+            .positions_at(id, at)?
+            .into_iter()
+            .filter_map(|p| p.sector)
+            .collect())
     }
 
     /// Whether an event is in `domain`: listed in its domains, or — for `security` — a
@@ -131,7 +145,7 @@ impl<'s> Facts<'s> {
             return Ok(false);
         }
         for &p in participants {
-            if self.get(p)?.sectors_at(at).iter().any(|s| vocab.is_security_sector(s)) {
+            if self.sectors_at(p, at)?.iter().any(|s| vocab.is_security_sector(s)) {
                 return Ok(true);
             }
         }

@@ -6,5 +6,5 @@
 mod facts;
 mod projection;
 
-pub use facts::{EntityFacts, Facts, Position};
+pub use facts::{Facts, Position};
 pub use projection::{EdgeKind, NodeKind, Projection, ProjectionEdge, ProjectionNode};

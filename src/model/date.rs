@@ -37,7 +37,7 @@ pub enum DateError {
     Year(String),
 }
 
-/// A closed interval of days, as (year, month, day) triples; used for overlap tests.
+/// A closed interval of days `(first, last)`, each as `yyyymmdd`; used for overlap tests.
 pub type DayRange = (Day, Day);
 
 /// A day as a sortable integer `yyyymmdd`.
@@ -129,9 +129,10 @@ pub fn interval(date: &PartialDate, end_date: Option<&PartialDate>) -> DayRange 
     (date.start(), end_date.map_or(date.end(), |e| e.end().max(date.end())))
 }
 
-/// Whether two closed day intervals share at least one day.
+/// Whether two closed day intervals share at least one day. An inverted interval
+/// (end before start) is empty and overlaps nothing.
 pub fn overlaps(a: DayRange, b: DayRange) -> bool {
-    a.0 <= b.1 && b.0 <= a.1
+    a.0 <= a.1 && b.0 <= b.1 && a.0 <= b.1 && b.0 <= a.1
 }
 
 impl FromStr for PartialDate {

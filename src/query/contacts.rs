@@ -79,7 +79,9 @@ pub struct ContactParticipant {
     pub side: Option<String>,
     /// Sectors at the event's date (own sector, else those of positions held).
     pub sectors: Vec<String>,
-    /// Offices held at the event's date, as "Title, Organization".
+    /// Offices held at the event's date, as "Title, Organization" (timelines list them;
+    /// contacts leave them out).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub offices: Vec<String>,
 }
 
@@ -144,15 +146,27 @@ impl From<&Source> for SourceOut {
 /// Example: `contacts(&store, vocab, "Morocco", "ألمانيا", &filter)` with
 /// `domains: ["security"], since: 2022` gives the sample's four 2022–2023 security contacts.
 pub fn contacts(store: &Store, vocab: &Vocab, a: &str, b: &str, filter: &ContactFilter) -> QueryResult<Vec<Contact>> {
+    contacts_with(store, vocab, a, b, filter, false)
+}
+
+/// [`contacts`], optionally listing each participant's offices at the time.
+pub(crate) fn contacts_with(
+    store: &Store,
+    vocab: &Vocab,
+    a: &str,
+    b: &str,
+    filter: &ContactFilter,
+    with_offices: bool,
+) -> QueryResult<Vec<Contact>> {
     filter.validate(vocab)?;
     let (a_id, b_id) = (resolve_country(store, a)?, resolve_country(store, b)?);
     if a_id == b_id {
         return Err(QueryError::Invalid(format!("\"{a}\" and \"{b}\" are the same country")));
     }
     let (from, to) = filter.window();
-    let mut builder = ContactBuilder::new(store);
-    let a_key = builder.facts.get(a_id)?.entity.key.clone();
-    let b_key = builder.facts.get(b_id)?.entity.key.clone();
+    let mut builder = ContactBuilder::new(store, with_offices);
+    let a_key = builder.facts.entity(a_id)?.key.clone();
+    let b_key = builder.facts.entity(b_id)?.key.clone();
     let mut out = Vec::new();
     for entry in store.dyad_events(a_id, b_id, to)? {
         if entry.end < from {
@@ -162,21 +176,8 @@ pub fn contacts(store: &Store, vocab: &Vocab, a: &str, b: &str, filter: &Contact
         if !filter.types.is_empty() && !filter.types.contains(&event.event_type) {
             continue;
         }
-        let members = store.event_members(entry.id)?;
-        if !filter.domains.is_empty() {
-            let mut any = false;
-            for d in &filter.domains {
-                if builder
-                    .facts
-                    .in_domain(vocab, d, &event.domains, &members, event.interval())?
-                {
-                    any = true;
-                    break;
-                }
-            }
-            if !any {
-                continue;
-            }
+        if !filter.domains.is_empty() && !builder.in_any_domain(vocab, &filter.domains, &event)? {
+            continue;
         }
         out.push(builder.contact(&event, [a_key.as_str(), b_key.as_str()])?);
     }
@@ -188,13 +189,17 @@ pub fn contacts(store: &Store, vocab: &Vocab, a: &str, b: &str, filter: &Contact
 pub(crate) struct ContactBuilder<'s> {
     pub facts: Facts<'s>,
     ids: HashMap<String, Id>,
+    /// Whether to list each participant's offices at the event's date (which costs a
+    /// positions lookup per participant).
+    with_offices: bool,
 }
 
 impl<'s> ContactBuilder<'s> {
-    pub fn new(store: &'s Store) -> Self {
+    pub fn new(store: &'s Store, with_offices: bool) -> Self {
         ContactBuilder {
             facts: Facts::new(store),
             ids: HashMap::new(),
+            with_offices,
         }
     }
 
@@ -209,40 +214,63 @@ impl<'s> ContactBuilder<'s> {
         Ok(id)
     }
 
+    /// Whether `event` is in at least one of `domains`.
+    pub fn in_any_domain(&mut self, vocab: &Vocab, domains: &[String], event: &Event) -> QueryResult<bool> {
+        let mut members = Vec::with_capacity(event.participants.len());
+        for p in &event.participants {
+            members.extend(self.id(&p.entity)?);
+        }
+        for d in domains {
+            if self
+                .facts
+                .in_domain(vocab, d, &event.domains, &members, event.interval())?
+            {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
     /// `prefer`: when a participant stands for several countries, these win.
     pub fn contact(&mut self, event: &Event, prefer: [&str; 2]) -> QueryResult<Contact> {
         let at = event.interval();
         let mut participants = Vec::with_capacity(event.participants.len());
         for p in &event.participants {
             let Some(id) = self.id(&p.entity)? else { continue };
-            let f = self.facts.get(id)?;
-            let sides = f.sides_at(at);
+            let sides = self.facts.sides_at(id, at)?;
             let side = prefer
                 .iter()
                 .find(|k| sides.contains(**k))
                 .map(|k| k.to_string())
-                .or_else(|| sides.first().map(|s| s.to_string()));
-            let offices = f
-                .positions_at(at)
-                .map(|pos| match &pos.title {
-                    Some(t) => format!("{t}, {}", pos.org_name),
-                    None => pos.org_name.clone(),
-                })
-                .collect();
+                .or_else(|| sides.first().cloned());
+            let offices = if self.with_offices {
+                self.facts
+                    .positions_at(id, at)?
+                    .into_iter()
+                    .map(|pos| match pos.title {
+                        Some(t) => format!("{t}, {}", pos.org_name),
+                        None => pos.org_name,
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let sectors = self.facts.sectors_at(id, at)?.into_iter().collect();
+            let e = self.facts.entity(id)?;
             participants.push(ContactParticipant {
-                key: f.entity.key.clone(),
-                name: f.entity.name.clone(),
-                entity_type: f.entity.entity_type.clone(),
+                key: e.key.clone(),
+                name: e.name.clone(),
+                entity_type: e.entity_type.clone(),
                 role: p.role.clone(),
                 side,
-                sectors: f.sectors_at(at).into_iter().map(str::to_string).collect(),
+                sectors,
                 offices,
             });
         }
         let location = match &event.location {
             Some(k) => match self.id(k)? {
                 Some(id) => {
-                    let e = &self.facts.get(id)?.entity;
+                    let e = self.facts.entity(id)?;
                     Some(NamedRef {
                         key: e.key.clone(),
                         name: e.name.clone(),

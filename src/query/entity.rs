@@ -65,15 +65,14 @@ pub struct EntityEvent {
 pub fn entity(store: &Store, name: &str) -> QueryResult<EntityReport> {
     let id = resolve(store, name)?;
     let mut facts = Facts::new(store);
-    let f = facts.get(id)?.clone();
-    let e = f.entity;
+    let e = facts.entity(id)?.clone();
     let side = if e.entity_type == "country" {
         Some(e.key.clone())
     } else {
         e.country.clone()
     };
-    let positions = f
-        .positions
+    let positions = facts
+        .positions(id)?
         .iter()
         .map(|p| PositionReport {
             title: p.title.clone(),

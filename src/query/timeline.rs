@@ -1,7 +1,7 @@
 //! The bilateral cooperation timeline: the contacts between two countries, rebuilt by
 //! traversing a projection of those events and their neighbourhood.
 
-use super::contacts::{contacts, Contact, ContactFilter, NamedRef};
+use super::contacts::{contacts_with, Contact, ContactFilter, NamedRef};
 use super::{resolve_country, QueryResult};
 use crate::graph::{EdgeKind, NodeKind, Projection};
 use crate::model::{overlaps, PartialDate, Precision};
@@ -74,15 +74,15 @@ fn period_of(date: &PartialDate) -> String {
 
 /// The cooperation timeline between countries `a` and `b`.
 ///
-/// Arguments: as [`contacts`].
+/// Arguments: as [`contacts`](super::contacts).
 /// Returns: the contacts grouped into periods (a month, or a year for year-precision
 /// events) in date order, and every participating actor with the sides it stood for and
 /// the positions it held at the time of its events.
 /// Complexity: that of [`contacts`], plus loading each participant's positions.
 /// Example: `timeline(&store, vocab, "MAR", "DEU", &filter)` on the sample gives periods
-/// 2022-05, 2022-06 and 2023.
+/// 2022-06 and 2023 (the 2022-05 appointment has German participants only).
 pub fn timeline(store: &Store, vocab: &Vocab, a: &str, b: &str, filter: &ContactFilter) -> QueryResult<Timeline> {
-    let found = contacts(store, vocab, a, b, filter)?;
+    let found = contacts_with(store, vocab, a, b, filter, true)?;
     let named = |id| -> QueryResult<NamedRef> {
         let e = store.entity(id)?;
         Ok(NamedRef {
@@ -120,9 +120,11 @@ pub fn timeline(store: &Store, vocab: &Vocab, a: &str, b: &str, filter: &Contact
     for (c, &n) in found.iter().zip(&event_nodes) {
         let date: PartialDate = c.date.parse().map_err(|e| super::QueryError::Invalid(format!("{e}")))?;
         let period = period_of(&date);
-        match periods.last_mut() {
-            Some(last) if last.period == period => last.events.push(TimelineEvent { contact: c.clone() }),
-            _ => periods.push(TimelineEvent { contact: c.clone() }.into_period(period)),
+        // A year-precision event starts on 1 January, so it can sort between two events of
+        // January: file it under its period wherever that period already is.
+        match periods.iter_mut().find(|p| p.period == period) {
+            Some(p) => p.events.push(TimelineEvent { contact: c.clone() }),
+            None => periods.push(TimelineEvent { contact: c.clone() }.into_period(period)),
         }
         for (p, _) in g.participants(n) {
             let node = &g.graph[p];
@@ -187,6 +189,9 @@ pub fn timeline(store: &Store, vocab: &Vocab, a: &str, b: &str, filter: &Contact
             }
         }
     }
+    // "2022" sorts before "2022-01": a year's year-precision events come first, as their
+    // interval starts on its first day. The sort is stable, so events keep contact order.
+    periods.sort_by(|x, y| x.period.cmp(&y.period));
     for actor in actors.values_mut() {
         actor.sides.sort();
         actor

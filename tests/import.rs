@@ -459,3 +459,48 @@ fn issue_2_usage_errors_exit_2() {
     let r = run(dipgraph().args(["frobnicate"]));
     assert_eq!(r.code, 2);
 }
+
+#[test]
+fn issue_2_overlong_names_and_values_are_refused_before_writing() {
+    for engine in ENGINES {
+        let s = sample_store(engine);
+        let before = s.dump();
+        let long = "x".repeat(1025);
+        let f = s.file(
+            "long-name.jsonl",
+            format!(r#"{{"kind":"entity","key":"X","type":"person","name":"N","aliases":["{long}"]}}"#),
+        );
+        s.import(&f)
+            .fails_with(DATA_ERROR)
+            .stderr_has_line(&format!("{}:1: aliases[0]: longer than 1024 bytes", f.display()));
+        // A value beyond the store's 64 MiB value limit fails the write as a whole.
+        let quote = "y".repeat(65 * 1024 * 1024);
+        let f = s.file(
+            "huge.jsonl",
+            format!(
+                r#"{{"kind":"event","key":"ev:huge","type":"statement","date":"2024","participants":[{{"entity":"MAR","role":"participant"}}],"sources":[{{"quote":"{quote}"}}]}}"#
+            ),
+        );
+        let r = run(s.cmd(&["import", "--max-line-bytes", "100000000"]).arg(&f)).fails_with(4);
+        assert!(r.stderr.contains("cannot store a record in tree event"), "{}", r.stderr);
+        assert!(r.stderr.contains("nothing was written"), "{}", r.stderr);
+        assert_eq!(s.dump(), before);
+    }
+}
+
+#[test]
+fn issue_2_interrupted_creation_is_recovered_and_failed_first_import_leaves_no_store() {
+    use dipgraph::store::{kv, Engine};
+    for engine in [Engine::Redb, Engine::Sled] {
+        let s = TestStore::new(engine.name());
+        // The engine's files exist but the meta write never committed.
+        drop(kv::open(engine, &s.path).unwrap());
+        s.run(&["stats"]).ok();
+        s.import(&repo(SAMPLE)).ok();
+
+        let fresh = TestStore::new(engine.name());
+        let bad = fresh.file("bad.jsonl", "{\"kind\":\"nope\"}\n");
+        fresh.import(&bad).fails_with(DATA_ERROR);
+        assert!(!fresh.path.exists(), "a failed first import left a store behind");
+    }
+}

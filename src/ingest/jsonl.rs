@@ -12,6 +12,9 @@ pub const DEFAULT_MAX_LINE_BYTES: usize = 16 * 1024 * 1024;
 /// Longest key accepted, in bytes: keys go into index keys and onto command lines.
 pub const MAX_KEY_BYTES: usize = 512;
 
+/// Longest name or alias accepted, in bytes: names go into the alias index's keys.
+pub const MAX_NAME_BYTES: usize = 1024;
+
 /// A record and where it came from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Located<T> {
@@ -379,6 +382,15 @@ fn entity(f: &mut Fields) -> Option<Entity> {
     let country = f.key("country", false);
     let sector = f.opt_str("sector");
     let props = f.props();
+    let too_long = |n: &String| n.len() > MAX_NAME_BYTES;
+    if name.as_ref().is_some_and(too_long) {
+        f.err("name", format!("longer than {MAX_NAME_BYTES} bytes"));
+    }
+    for (i, a) in aliases.iter().enumerate() {
+        if too_long(a) {
+            f.err(&format!("aliases[{i}]"), format!("longer than {MAX_NAME_BYTES} bytes"));
+        }
+    }
     let name = name?;
     let mut unique: Vec<String> = Vec::with_capacity(aliases.len());
     for a in aliases {

@@ -7,5 +7,5 @@ mod jsonl;
 mod validate;
 
 pub use error::{IngestError, IngestErrors, LookupError};
-pub use jsonl::{key_problem, parse_line, read_jsonl, Located, DEFAULT_MAX_LINE_BYTES, MAX_KEY_BYTES};
+pub use jsonl::{key_problem, parse_line, read_jsonl, Located, DEFAULT_MAX_LINE_BYTES, MAX_KEY_BYTES, MAX_NAME_BYTES};
 pub use validate::{merge_entity, validate, KeyLookup, NoStore, ValidatedBatch};

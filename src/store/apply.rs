@@ -7,7 +7,7 @@
 //! facts change marks its events for re-indexing within the same write.
 
 use super::keys::{self, Id};
-use super::{codec, hex, tree, Store, StoreResult};
+use super::{codec, hex, tree, Store, StoreError, StoreResult};
 use crate::ingest::{merge_entity, ValidatedBatch};
 use crate::model::{entity_uuid, event_uuid, fold_name, overlaps, relation_uuid, DayRange, Entity, Event, Relation};
 use crate::store::kv::KvWrite;
@@ -135,8 +135,10 @@ impl<'s> Apply<'s> {
     }
 
     fn put_record<T: serde::Serialize>(&mut self, tree: &str, id: Id, value: &T) -> StoreResult<()> {
-        let bytes =
-            codec::encode(value).map_err(|m| self.store.corrupt(format!("cannot encode a {tree} record: {m}")))?;
+        let bytes = codec::encode(value).map_err(|what| StoreError::Unwritable {
+            path: self.store.path.clone(),
+            what: format!("record in tree {tree}: {what}"),
+        })?;
         self.put(tree, &keys::id_bytes(id), &bytes)
     }
 

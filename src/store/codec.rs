@@ -18,6 +18,14 @@ fn config() -> impl bincode::config::Config {
 pub fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, String> {
     let mut out = vec![VALUE_VERSION];
     bincode::serde::encode_into_std_write(value, &mut out, config()).map_err(|e| e.to_string())?;
+    // The limit is enforced on encoding too, so that nothing is written that could not be
+    // read back.
+    if out.len() - 1 > MAX_VALUE_BYTES {
+        return Err(format!(
+            "the value is {} bytes, more than the limit of {MAX_VALUE_BYTES}",
+            out.len() - 1
+        ));
+    }
     Ok(out)
 }
 

@@ -72,6 +72,9 @@ pub enum StoreError {
     NewerFormat { path: PathBuf, found: u32, supported: u32 },
     #[error("store {} is damaged: {what}", path.display())]
     Corrupt { path: PathBuf, what: String },
+    /// A record that cannot be stored (too large); nothing was written.
+    #[error("store {}: cannot store a {what}; nothing was written", path.display())]
+    Unwritable { path: PathBuf, what: String },
     #[error("store {}: {source}", path.display())]
     Kv { path: PathBuf, source: kv::KvError },
     #[error("store {}: {source}", path.display())]
@@ -176,7 +179,9 @@ impl Store {
             .get(tree::META, meta::FORMAT_VERSION)
             .map_err(|e| self.kv_err(e))?;
         match version {
-            None if new => {
+            // A store whose creation was interrupted before its meta was committed holds
+            // nothing else either (meta is the first write): initialise it now.
+            None if new || self.is_empty()? => {
                 let mut w = self.kv.begin_write().map_err(|e| self.kv_err(e))?;
                 let engine = self.kv.engine().name().as_bytes();
                 let writes: [(&[u8], &[u8]); 3] = [

@@ -70,6 +70,36 @@ impl Store {
                 &mut errors,
             );
         }
+        self.validate_and_apply(records, errors, &names, vocab, opts)
+    }
+
+    /// Validate records that did not come from a file reader (an article extractor, a
+    /// GraphML reader) against the ontology and the store, and write them in one atomic
+    /// apply: the same path as [`Store::import`].
+    pub fn import_records(
+        &self,
+        records: Vec<Located<Record>>,
+        vocab: &Vocab,
+        opts: &ImportOptions,
+    ) -> Result<ImportReport, ImportError> {
+        let mut names: Vec<String> = Vec::new();
+        for r in &records {
+            if !names.contains(&r.file) {
+                names.push(r.file.clone());
+            }
+        }
+        self.validate_and_apply(records, Vec::new(), &names, vocab, opts)
+    }
+
+    /// `errors`: what the readers already found; `names`: the inputs in order, for sorting.
+    fn validate_and_apply(
+        &self,
+        records: Vec<Located<Record>>,
+        mut errors: Vec<crate::ingest::IngestError>,
+        names: &[String],
+        vocab: &Vocab,
+        opts: &ImportOptions,
+    ) -> Result<ImportReport, ImportError> {
         let parsed = records.len() as u64;
         if !errors.is_empty() && !opts.keep_going {
             let (_, mut more) = match validate(records, vocab, self, true) {
@@ -78,7 +108,7 @@ impl Store {
             };
             errors.append(&mut more.0);
             let mut all = IngestErrors(errors);
-            all.sort_by_files(&names);
+            all.sort_by_files(names);
             return Err(ImportError::Invalid(all));
         }
         let parse_failed = errors
@@ -88,7 +118,7 @@ impl Store {
             .len() as u64;
         let (batch, mut rejected) = validate(records, vocab, self, opts.keep_going).map_err(ImportError::Invalid)?;
         rejected.0.extend(errors);
-        rejected.sort_by_files(&names);
+        rejected.sort_by_files(names);
         let applied = self.apply(&batch)?;
         // Lines rejected by validation were parsed; lines rejected by the reader were not.
         let rejected_parsed = rejected.lines().len() as u64 - parse_failed;

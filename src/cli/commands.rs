@@ -183,8 +183,11 @@ fn import(store: &Store, files: &[PathBuf], opts: ImportOptions) -> Result<(), F
     let progress = std::io::stderr().is_terminal();
     let mut inputs = Vec::with_capacity(files.len());
     for f in files {
-        let (name, reader): (String, Box<dyn BufRead>) = if f.as_os_str() == "-" {
-            ("<stdin>".into(), Box::new(std::io::stdin().lock()))
+        let (name, reader): (String, Box<dyn BufRead + Send>) = if f.as_os_str() == "-" {
+            (
+                "<stdin>".into(),
+                Box::new(BufReader::with_capacity(1 << 20, std::io::stdin())),
+            )
         } else {
             let name = f.display().to_string();
             let file =
@@ -211,7 +214,7 @@ fn import(store: &Store, files: &[PathBuf], opts: ImportOptions) -> Result<(), F
                 eprintln!("{summary}");
                 Ok(())
             } else {
-                let lines = report.rejected.lines().len();
+                let lines = report.rejected_lines as usize;
                 Err(Failure::new(
                     exit::DATA,
                     format!(

@@ -23,15 +23,13 @@ pub struct Located<T> {
     pub record: T,
 }
 
-/// Read every line of `input`, parsing records into `out` and problems into `errors`.
-/// Reading stops only at end of input or on an I/O error (returned as an error line).
-pub fn read_jsonl(
-    mut input: impl BufRead,
-    file: &str,
-    max_line_bytes: usize,
-    out: &mut Vec<Located<Record>>,
-    errors: &mut Vec<IngestError>,
-) {
+/// What one input line gave: a record, or the problems that stop it from being one.
+pub type LineResult = Result<Located<Record>, Vec<IngestError>>;
+
+/// Read every line of `input` and hand each record, or each line's errors, to `each` in
+/// input order. Blank and comment lines give nothing. Reading stops at the end of input
+/// or at an I/O error (reported as an error of the line being read).
+pub fn read_jsonl(mut input: impl BufRead, file: &str, max_line_bytes: usize, each: &mut dyn FnMut(LineResult)) {
     let mut line_no = 0usize;
     let mut buf = Vec::new();
     loop {
@@ -40,33 +38,37 @@ pub fn read_jsonl(
         match read_line_limited(&mut input, &mut buf, max_line_bytes) {
             Ok(LineRead::Eof) => break,
             Ok(LineRead::TooLong) => {
-                errors.push(IngestError::new(
-                    file,
-                    line_no,
-                    None,
-                    format!("line is longer than the limit of {max_line_bytes} bytes"),
-                ));
+                let message = format!("line is longer than the limit of {max_line_bytes} bytes");
+                each(Err(vec![IngestError::new(file, line_no, None, message)]));
                 continue;
             }
             Ok(LineRead::Line) => {}
             Err(e) => {
-                errors.push(IngestError::new(file, line_no, None, format!("read error: {e}")));
+                each(Err(vec![IngestError::new(
+                    file,
+                    line_no,
+                    None,
+                    format!("read error: {e}"),
+                )]));
                 break;
             }
         }
         match parse_line(&buf, line_no) {
             Ok(None) => {}
-            Ok(Some(record)) => out.push(Located {
+            Ok(Some(record)) => each(Ok(Located {
                 file: file.to_string(),
                 line: line_no,
                 record,
-            }),
-            Err(errs) => errors.extend(errs.into_iter().map(|(field, message)| IngestError {
-                file: file.to_string(),
-                line: line_no,
-                field,
-                message,
             })),
+            Err(errs) => each(Err(errs
+                .into_iter()
+                .map(|(field, message)| IngestError {
+                    file: file.to_string(),
+                    line: line_no,
+                    field,
+                    message,
+                })
+                .collect())),
         }
     }
 }
@@ -114,7 +116,7 @@ fn read_line_limited(input: &mut impl BufRead, buf: &mut Vec<u8>, max: usize) ->
     }
 }
 
-type FieldErrors = Vec<(Option<String>, String)>;
+pub(crate) type FieldErrors = Vec<(Option<String>, String)>;
 
 /// Parse one line (without its `\n`). `Ok(None)` for blank and comment lines.
 pub fn parse_line(raw: &[u8], line_no: usize) -> Result<Option<Record>, FieldErrors> {
@@ -135,6 +137,15 @@ pub fn parse_line(raw: &[u8], line_no: usize) -> Result<Option<Record>, FieldErr
     if trimmed.is_empty() || trimmed.starts_with('#') {
         return Ok(None);
     }
+    if let Some(record) = super::fast::parse_fast(text) {
+        return Ok(Some(record));
+    }
+    parse_precise(text)
+}
+
+/// The precise path: every field checked on its own, every problem named.
+pub(crate) fn parse_precise(text: &str) -> Result<Option<Record>, FieldErrors> {
+    let line_err = |m: String| vec![(None, m)];
     let value: Value = serde_json::from_str(text).map_err(|e| {
         let what = match e.classify() {
             serde_json::error::Category::Eof => "truncated JSON",
@@ -528,7 +539,7 @@ fn event(f: &mut Fields) -> Option<Event> {
 }
 
 /// A publication date is a partial date, optionally followed by an ISO 8601 time.
-fn published_problem(p: &str) -> Option<String> {
+pub(crate) fn published_problem(p: &str) -> Option<String> {
     let date_part = match p.find('T') {
         Some(10) => &p[..10],
         _ => p,

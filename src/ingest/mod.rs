@@ -3,9 +3,15 @@
 //! Every problem is reported as `FILE:LINE: FIELD: what is wrong`; nothing here writes.
 
 mod error;
+mod fast;
 mod jsonl;
 mod validate;
 
 pub use error::{IngestError, IngestErrors, LookupError};
-pub use jsonl::{key_problem, parse_line, read_jsonl, Located, DEFAULT_MAX_LINE_BYTES, MAX_KEY_BYTES, MAX_NAME_BYTES};
-pub use validate::{merge_entity, validate, KeyLookup, NoStore, ValidatedBatch};
+pub use jsonl::{
+    key_problem, parse_line, read_jsonl, LineResult, Located, DEFAULT_MAX_LINE_BYTES, MAX_KEY_BYTES, MAX_NAME_BYTES,
+};
+pub use validate::{
+    content_hash, hash_encoded, merge_entity, validate, EventSink, KeyLookup, NoStore, Settled, ValidatedBatch,
+    Validator, MAX_ERRORS_KEPT,
+};

@@ -126,7 +126,7 @@ impl PartialDate {
 
 /// `[date.start, end_date.end]`, or the date's own range when there is no end date.
 pub fn interval(date: &PartialDate, end_date: Option<&PartialDate>) -> DayRange {
-    (date.start(), end_date.map_or(date.end(), |e| e.end().max(date.end())))
+    (date.start(), end_date.map_or(date.end(), |e| e.end()))
 }
 
 /// Whether two closed day intervals share at least one day. An inverted interval

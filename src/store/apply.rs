@@ -9,8 +9,8 @@
 use super::keys::{self, Id};
 use super::{codec, hex, tree, Store, StoreError, StoreResult};
 use crate::ingest::{merge_entity, ValidatedBatch};
-use crate::model::{entity_uuid, event_uuid, fold_name, overlaps, relation_uuid, DayRange, Entity, Event, Relation};
-use crate::store::kv::KvWrite;
+use crate::model::{fold_name, overlaps, DayRange, Entity, Event, Relation};
+use crate::store::kv::{KvResult, KvWrite};
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// What an apply changed.
@@ -57,6 +57,18 @@ impl Store {
     /// is merged (aliases united, given fields replace stored ones); a relation or event
     /// with an existing identity or key is replaced.
     pub fn apply(&self, batch: &ValidatedBatch) -> StoreResult<ApplyStats> {
+        self.apply_parts(&batch.entities, &batch.relations, batch.events.iter().cloned().map(Ok))
+    }
+
+    /// [`Store::apply`] for a batch whose events arrive one at a time (from an import's
+    /// spool): entities and relations first, then each event, all in one atomic write.
+    /// Event keys must be distinct.
+    pub fn apply_parts(
+        &self,
+        entities: &[Entity],
+        relations: &[Relation],
+        events: impl Iterator<Item = StoreResult<Event>>,
+    ) -> StoreResult<ApplyStats> {
         let next_id = match self
             .kv
             .get(tree::META, super::meta::NEXT_ID)
@@ -78,18 +90,22 @@ impl Store {
             side_dirty: BTreeSet::new(),
             indexed: HashSet::new(),
             sides: HashMap::new(),
+            sorted: SortedPuts::default(),
+            chunk: EventChunk::default(),
         };
-        for e in &batch.entities {
+        for e in entities {
             a.entity(e)?;
         }
-        for r in &batch.relations {
+        for r in relations {
             a.relation(r)?;
         }
         a.spread_side_changes()?;
-        for ev in &batch.events {
-            a.event(ev)?;
+        for ev in events {
+            a.event(&ev?)?;
         }
         a.reindex_dirty()?;
+        a.flush_chunk()?;
+        a.flush_sorted()?;
         let Apply {
             mut w,
             next_id: end_id,
@@ -123,6 +139,43 @@ struct Apply<'s> {
     /// Events whose indexes this apply already wrote.
     indexed: HashSet<Id>,
     sides: HashMap<Id, SideRule>,
+    /// Index entries of events, written in key order at the end (see [`SortedPuts`]).
+    sorted: SortedPuts,
+    /// Event records and links not yet written.
+    chunk: EventChunk,
+}
+
+/// How many events' records and links are written together.
+const CHUNK_EVENTS: usize = 8192;
+
+/// Event records and `event_links` values, by id, written in groups so that each tree is
+/// opened once per group.
+#[derive(Default)]
+struct EventChunk {
+    records: Vec<([u8; 8], Vec<u8>)>,
+    links: Vec<([u8; 8], Vec<u8>)>,
+}
+
+/// Index entries buffered so that each tree receives them in key order: B-tree inserts in
+/// order fill pages and touch each page once, where the events' own order would scatter
+/// them. Fixed-size entries are kept as flat arrays (key ‖ value) to stay compact.
+#[derive(Default)]
+struct SortedPuts {
+    /// `entity_event`: 20-byte key ‖ 4-byte end day.
+    entity_event: Vec<[u8; 24]>,
+    /// `date`: 12-byte key ‖ 4-byte end day.
+    date: Vec<[u8; 16]>,
+    /// `dyad`: 28-byte key ‖ 4-byte end day.
+    dyad: Vec<[u8; 32]>,
+    /// `event_key`: key ‖ id.
+    event_key: Vec<(Box<[u8]>, [u8; 8])>,
+}
+
+fn concat<const N: usize>(key: &[u8], value: &[u8]) -> [u8; N] {
+    let mut out = [0u8; N];
+    out[..key.len()].copy_from_slice(key);
+    out[key.len()..key.len() + value.len()].copy_from_slice(value);
+    out
 }
 
 impl<'s> Apply<'s> {
@@ -234,11 +287,6 @@ impl<'s> Apply<'s> {
             None => {
                 let id = self.alloc();
                 self.put(tree::ENTITY_KEY, e.key.as_bytes(), &keys::id_bytes(id))?;
-                self.put(
-                    tree::UUID,
-                    entity_uuid(&e.key).as_bytes(),
-                    &keys::key(&[b"n", &keys::id_bytes(id)]),
-                )?;
                 for folded in Self::alias_keys(e) {
                     self.put(tree::ALIAS, &keys::alias(&folded, id), b"")?;
                 }
@@ -275,8 +323,6 @@ impl<'s> Apply<'s> {
                 let id = self.alloc();
                 let to = self.known_entity_id(&r.to)?;
                 self.put(tree::RELATION_KEY, &identity, &keys::id_bytes(id))?;
-                let uuid = relation_uuid(&r.relation_type, &r.from, &r.to, r.since.as_ref());
-                self.put(tree::UUID, uuid.as_bytes(), &keys::key(&[b"r", &keys::id_bytes(id)]))?;
                 for end in [from, to] {
                     self.put(tree::ENTITY_RELATION, &keys::entity_relation(end, id), b"")?;
                     self.new_links.entry(end).or_default().push(id);
@@ -378,35 +424,50 @@ impl<'s> Apply<'s> {
         Ok(pairs.into_iter().collect())
     }
 
-    fn write_dyads(&mut self, id: Id, ev: &Event) -> StoreResult<()> {
+    /// Write the event's `event_links` value (members, then its dyads) and its dyad
+    /// index entries.
+    fn write_links(&mut self, id: Id, ev: &Event, members: &BTreeSet<Id>) -> StoreResult<()> {
         let (start, end) = ev.interval();
         let pairs = self.dyads(ev)?;
-        let mut list = Vec::with_capacity(pairs.len() * 16);
-        for (a, b) in &pairs {
-            self.put(tree::DYAD, &keys::dyad(*a, *b, start, id), &end.to_be_bytes())?;
-            list.extend_from_slice(&keys::id_bytes(*a));
-            list.extend_from_slice(&keys::id_bytes(*b));
+        let mut links = Vec::with_capacity(2 + members.len() * 8 + pairs.len() * 16);
+        links.extend_from_slice(&(members.len() as u16).to_be_bytes());
+        for m in members {
+            links.extend_from_slice(&keys::id_bytes(*m));
         }
-        self.put(tree::EVENT_DYADS, &keys::id_bytes(id), &list)
+        for (a, b) in &pairs {
+            self.sorted
+                .dyad
+                .push(concat(&keys::dyad(*a, *b, start, id), &end.to_be_bytes()));
+            links.extend_from_slice(&keys::id_bytes(*a));
+            links.extend_from_slice(&keys::id_bytes(*b));
+        }
+        self.chunk.links.push((keys::id_bytes(id), links));
+        Ok(())
     }
 
-    /// Remove the dyad entries recorded for event `id` (whose start day is `start`).
+    /// Remove the dyad entries recorded for stored event `id` (whose start day is `start`).
     fn clear_dyads(&mut self, id: Id, start: u32) -> StoreResult<()> {
-        let list = self
+        let links = self
             .store
             .kv
-            .get(tree::EVENT_DYADS, &keys::id_bytes(id))
+            .get(tree::EVENT_LINKS, &keys::id_bytes(id))
             .map_err(|e| self.store.kv_err(e))?;
-        let list = list.unwrap_or_default();
-        if list.len() % 16 != 0 {
-            return Err(self.store.corrupt(format!(
-                "event_dyads {id}: length {} is not a multiple of 16",
-                list.len()
-            )));
-        }
-        for pair in list.chunks(16) {
-            let (a, b) = (keys::id_at(pair, 0).unwrap_or(0), keys::id_at(pair, 8).unwrap_or(0));
+        let links = links.ok_or_else(|| self.store.corrupt(format!("event {id} has no event_links entry")))?;
+        let (_, pairs) = keys::split_links(&links)
+            .ok_or_else(|| self.store.corrupt(format!("event_links {id}: malformed value")))?;
+        for (a, b) in pairs {
             self.del(tree::DYAD, &keys::dyad(a, b, start, id))?;
+        }
+        Ok(())
+    }
+
+    /// Write the buffered records and links (every [`CHUNK_EVENTS`] events and at the end).
+    fn flush_chunk(&mut self) -> StoreResult<()> {
+        let mut chunk = std::mem::take(&mut self.chunk);
+        for (tree, entries) in [(tree::EVENT, &mut chunk.records), (tree::EVENT_LINKS, &mut chunk.links)] {
+            entries.sort_unstable_by_key(|e| e.0);
+            let mut it = entries.iter().map(|(k, v)| (&k[..], &v[..]));
+            self.w.put_all(tree, &mut it).map_err(|e| self.store.kv_err(e))?;
         }
         Ok(())
     }
@@ -445,30 +506,59 @@ impl<'s> Apply<'s> {
             }
             None => {
                 let id = self.alloc();
-                self.put(tree::EVENT_KEY, ev.key.as_bytes(), &keys::id_bytes(id))?;
-                self.put(
-                    tree::UUID,
-                    event_uuid(&ev.key).as_bytes(),
-                    &keys::key(&[b"e", &keys::id_bytes(id)]),
-                )?;
+                self.sorted
+                    .event_key
+                    .push((ev.key.as_bytes().into(), keys::id_bytes(id)));
                 self.stats.events_added += 1;
                 id
             }
         };
         let start = ev.date.start();
-        self.put_record(tree::EVENT, id, ev)?;
+        let bytes = codec::encode(ev).map_err(|what| StoreError::Unwritable {
+            path: self.store.path.clone(),
+            what: format!("record in tree event: {what}"),
+        })?;
+        self.chunk.records.push((keys::id_bytes(id), bytes));
         let members = self.participant_ids(ev)?;
         let end = ev.interval().1.to_be_bytes();
-        let mut packed = Vec::with_capacity(members.len() * 8);
         for p in &members {
-            self.put(tree::ENTITY_EVENT, &keys::entity_event(*p, start, id), &end)?;
-            packed.extend_from_slice(&keys::id_bytes(*p));
+            self.sorted
+                .entity_event
+                .push(concat(&keys::entity_event(*p, start, id), &end));
         }
-        self.put(tree::EVENT_MEMBERS, &keys::id_bytes(id), &packed)?;
-        self.put(tree::DATE, &keys::date(start, id), &end)?;
-        self.write_dyads(id, ev)?;
+        self.sorted.date.push(concat(&keys::date(start, id), &end));
+        self.write_links(id, ev, &members)?;
         self.indexed.insert(id);
+        if self.chunk.records.len() >= CHUNK_EVENTS {
+            self.flush_chunk()?;
+        }
         Ok(())
+    }
+
+    /// Write the buffered index entries, each tree in key order.
+    fn flush_sorted(&mut self) -> StoreResult<()> {
+        fn put_fixed<const N: usize>(
+            w: &mut dyn KvWrite,
+            tree: &str,
+            split: usize,
+            entries: &mut [[u8; N]],
+        ) -> KvResult<()> {
+            entries.sort_unstable();
+            w.put_all(tree, &mut entries.iter().map(|e| (&e[..split], &e[split..])))
+        }
+        let mut sorted = std::mem::take(&mut self.sorted);
+        let w = self.w.as_mut();
+        let result = put_fixed(w, tree::ENTITY_EVENT, 20, &mut sorted.entity_event)
+            .and_then(|()| put_fixed(w, tree::DATE, 12, &mut sorted.date))
+            .and_then(|()| put_fixed(w, tree::DYAD, 28, &mut sorted.dyad))
+            .and_then(|()| {
+                sorted.event_key.sort_unstable();
+                w.put_all(
+                    tree::EVENT_KEY,
+                    &mut sorted.event_key.iter().map(|(k, id)| (&k[..], &id[..])),
+                )
+            });
+        result.map_err(|e| self.store.kv_err(e))
     }
 
     /// Recompute the dyads of stored events whose participants' sides changed.
@@ -496,7 +586,8 @@ impl<'s> Apply<'s> {
                     .record(tree::EVENT, id)?
                     .ok_or_else(|| self.store.corrupt(format!("event {id} is missing")))?;
                 self.clear_dyads(id, ev.date.start())?;
-                self.write_dyads(id, &ev)?;
+                let members = self.participant_ids(&ev)?;
+                self.write_links(id, &ev, &members)?;
                 self.stats.events_reindexed += 1;
             }
         }

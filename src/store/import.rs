@@ -1,7 +1,8 @@
 //! Import: interchange readers → validation against the store → one [`Store::apply`].
 
+use super::spool::{EventSpool, SpoolError};
 use super::{ApplyStats, Store, StoreError};
-use crate::ingest::{read_jsonl, validate, IngestErrors, Located};
+use crate::ingest::{read_jsonl, IngestErrors, Located, Validator};
 use crate::model::Record;
 use crate::vocab::Vocab;
 use std::io::BufRead;
@@ -9,8 +10,12 @@ use std::io::BufRead;
 /// One input: the name used in messages and a reader over its bytes.
 pub struct Input<'a> {
     pub name: String,
-    pub reader: Box<dyn BufRead + 'a>,
+    /// `Send`, because inputs are read and parsed on a thread of their own.
+    pub reader: Box<dyn BufRead + Send + 'a>,
 }
+
+/// Parsed lines travel from the reading thread to validation in groups of this many.
+const LINES_PER_MESSAGE: usize = 1024;
 
 #[derive(Debug, Clone)]
 pub struct ImportOptions {
@@ -35,8 +40,11 @@ pub struct ImportReport {
     /// Valid records read and applied (blank, comment and rejected lines excluded).
     pub records_written: u64,
     pub applied: ApplyStats,
-    /// With `keep_going`: the lines that were not written, and why.
+    /// With `keep_going`: the lines that were not written, and why (at most
+    /// [`crate::ingest::MAX_ERRORS_KEPT`] of them, then a count).
     pub rejected: IngestErrors,
+    /// How many input lines were rejected.
+    pub rejected_lines: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -52,25 +60,65 @@ impl Store {
     /// Read every input, validate all records against the ontology and the store, and
     /// write them in one atomic apply. Without `keep_going`, any invalid line means
     /// nothing is written.
+    ///
+    /// Memory: entities and relations are held (merged) in memory; events are validated
+    /// one at a time and wait in a spool file beside the store until the write.
     pub fn import(
         &self,
         inputs: Vec<Input<'_>>,
         vocab: &Vocab,
         opts: &ImportOptions,
     ) -> Result<ImportReport, ImportError> {
-        let mut records: Vec<Located<Record>> = Vec::new();
-        let mut errors = Vec::new();
-        let names: Vec<String> = inputs.iter().map(|i| i.name.clone()).collect();
-        for input in inputs {
-            read_jsonl(
-                input.reader,
-                &input.name,
-                opts.max_line_bytes,
-                &mut records,
-                &mut errors,
-            );
+        let mut validator = Validator::new(vocab, self);
+        let mut spool = EventSpool::new(&self.path).map_err(|source| StoreError::Io {
+            path: self.path.clone(),
+            source,
+        })?;
+        for input in &inputs {
+            validator.file_index(&input.name);
         }
-        self.validate_and_apply(records, errors, &names, vocab, opts)
+        let mut sink_error: Option<SpoolError> = None;
+        // Reading and parsing run on a second thread while this one validates and spools:
+        // the two halves cost about the same.
+        std::thread::scope(|scope| {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<crate::ingest::LineResult>>(8);
+            let max = opts.max_line_bytes;
+            scope.spawn(move || {
+                let mut group = Vec::with_capacity(LINES_PER_MESSAGE);
+                for input in inputs {
+                    read_jsonl(input.reader, &input.name, max, &mut |line| {
+                        group.push(line);
+                        if group.len() == LINES_PER_MESSAGE {
+                            // A closed channel means validation stopped; reading on is useless
+                            // but harmless.
+                            let _ = tx.send(std::mem::replace(&mut group, Vec::with_capacity(LINES_PER_MESSAGE)));
+                        }
+                    });
+                }
+                let _ = tx.send(group);
+            });
+            for group in rx {
+                for line in group {
+                    let result = match line {
+                        Ok(record) => validator.add(record, &mut spool),
+                        Err(errors) => {
+                            errors.into_iter().for_each(|e| validator.reader_error(e));
+                            Ok(())
+                        }
+                    };
+                    if let Err(e) = result {
+                        sink_error.get_or_insert(e);
+                    }
+                }
+                if sink_error.is_some() {
+                    break;
+                }
+            }
+        });
+        if let Some(e) = sink_error {
+            return Err(self.spool_failure(e).into());
+        }
+        self.settle_and_apply(validator, spool, opts)
     }
 
     /// Validate records that did not come from a file reader (an article extractor, a
@@ -82,50 +130,73 @@ impl Store {
         vocab: &Vocab,
         opts: &ImportOptions,
     ) -> Result<ImportReport, ImportError> {
-        let mut names: Vec<String> = Vec::new();
-        for r in &records {
-            if !names.contains(&r.file) {
-                names.push(r.file.clone());
-            }
+        let mut validator = Validator::new(vocab, self);
+        let mut spool = EventSpool::new(&self.path).map_err(|source| StoreError::Io {
+            path: self.path.clone(),
+            source,
+        })?;
+        for r in records {
+            validator.add(r, &mut spool).map_err(|e| self.spool_failure(e))?;
         }
-        self.validate_and_apply(records, Vec::new(), &names, vocab, opts)
+        self.settle_and_apply(validator, spool, opts)
     }
 
-    /// `errors`: what the readers already found; `names`: the inputs in order, for sorting.
-    fn validate_and_apply(
+    fn spool_failure(&self, e: SpoolError) -> StoreError {
+        match e {
+            SpoolError::TooLarge(what) => StoreError::Unwritable {
+                path: self.path.clone(),
+                what: format!("record in tree event: {what}"),
+            },
+            SpoolError::Io(source) => StoreError::Io {
+                path: self.path.clone(),
+                source,
+            },
+            SpoolError::Damaged(what) => StoreError::Io {
+                path: self.path.clone(),
+                source: std::io::Error::other(format!("import spool: {what}")),
+            },
+        }
+    }
+
+    fn settle_and_apply(
         &self,
-        records: Vec<Located<Record>>,
-        mut errors: Vec<crate::ingest::IngestError>,
-        names: &[String],
-        vocab: &Vocab,
+        validator: Validator<'_>,
+        mut spool: EventSpool,
         opts: &ImportOptions,
     ) -> Result<ImportReport, ImportError> {
-        let parsed = records.len() as u64;
-        if !errors.is_empty() && !opts.keep_going {
-            let (_, mut more) = match validate(records, vocab, self, true) {
-                Ok(ok) => ok,
-                Err(e) => (Default::default(), e),
-            };
-            errors.append(&mut more.0);
-            let mut all = IngestErrors(errors);
-            all.sort_by_files(names);
-            return Err(ImportError::Invalid(all));
+        let settled = validator.finish(&mut spool).map_err(|e| self.spool_failure(e))?;
+        let mut rejected = settled.errors;
+        if settled.errors_not_kept > 0 {
+            rejected.0.push(crate::ingest::IngestError::new(
+                "",
+                0,
+                None,
+                format!("... and {} more errors", settled.errors_not_kept),
+            ));
         }
-        let parse_failed = errors
-            .iter()
-            .map(|e| (&e.file, e.line))
-            .collect::<std::collections::BTreeSet<_>>()
-            .len() as u64;
-        let (batch, mut rejected) = validate(records, vocab, self, opts.keep_going).map_err(ImportError::Invalid)?;
-        rejected.0.extend(errors);
-        rejected.sort_by_files(names);
-        let applied = self.apply(&batch)?;
-        // Lines rejected by validation were parsed; lines rejected by the reader were not.
-        let rejected_parsed = rejected.lines().len() as u64 - parse_failed;
+        if settled.bad_lines > 0 && !opts.keep_going {
+            return Err(ImportError::Invalid(rejected));
+        }
+        let skip = settled.skip_events;
+        let mut reader = spool.read().map_err(|e| self.spool_failure(e))?;
+        let events = std::iter::from_fn(|| loop {
+            match reader.next_event() {
+                Ok(Some((event, file, line))) => {
+                    if skip.contains(&(file, line)) {
+                        continue;
+                    }
+                    return Some(Ok(event));
+                }
+                Ok(None) => return None,
+                Err(e) => return Some(Err(self.spool_failure(e))),
+            }
+        });
+        let applied = self.apply_parts(&settled.entities, &settled.relations, events)?;
         Ok(ImportReport {
-            records_written: parsed - rejected_parsed,
+            records_written: settled.records,
             applied,
             rejected,
+            rejected_lines: settled.bad_lines,
         })
     }
 }

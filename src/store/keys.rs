@@ -78,6 +78,26 @@ pub fn relation_identity(relation_type: &str, from: &str, to: &str, since: &str)
     ])
 }
 
+/// The members and dyad pairs of an event, as `event_links` holds them.
+pub type Links = (Vec<Id>, Vec<(Id, Id)>);
+
+/// An `event_links` value: member count (u16) ‖ member ids ‖ dyad pairs (lower, higher).
+/// Returns the members and the pairs, or `None` if the value is malformed.
+pub fn split_links(value: &[u8]) -> Option<Links> {
+    let n = u16::from_be_bytes(value.get(..2)?.try_into().ok()?) as usize;
+    let members_end = 2 + n * 8;
+    let rest = value.get(members_end..)?;
+    if rest.len() % 16 != 0 {
+        return None;
+    }
+    let members = value[2..members_end].chunks(8).filter_map(read_id).collect();
+    let pairs = rest
+        .chunks(16)
+        .map(|c| Some((id_at(c, 0)?, id_at(c, 8)?)))
+        .collect::<Option<Vec<_>>>()?;
+    Some((members, pairs))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

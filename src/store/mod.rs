@@ -11,6 +11,7 @@ mod import;
 pub mod keys;
 pub mod kv;
 mod read;
+mod spool;
 
 pub use apply::ApplyStats;
 pub use import::{ImportError, ImportOptions, ImportReport, Input};
@@ -42,14 +43,12 @@ pub mod tree {
     pub const RELATION_KEY: &str = "relation_key";
     pub const EVENT: &str = "event";
     pub const EVENT_KEY: &str = "event_key";
-    pub const UUID: &str = "uuid";
     pub const ALIAS: &str = "alias";
     pub const ENTITY_RELATION: &str = "entity_relation";
     pub const ENTITY_EVENT: &str = "entity_event";
     pub const DYAD: &str = "dyad";
-    pub const EVENT_DYADS: &str = "event_dyads";
     pub const DATE: &str = "date";
-    pub const EVENT_MEMBERS: &str = "event_members";
+    pub const EVENT_LINKS: &str = "event_links";
 }
 
 /// Keys of the `meta` tree.

@@ -69,16 +69,12 @@ impl Store {
     pub fn event_members(&self, id: Id) -> StoreResult<Vec<Id>> {
         let bytes = self
             .kv
-            .get(tree::EVENT_MEMBERS, &keys::id_bytes(id))
+            .get(tree::EVENT_LINKS, &keys::id_bytes(id))
             .map_err(|e| self.kv_err(e))?;
-        let bytes = bytes.ok_or_else(|| self.corrupt(format!("event {id} has no event_members entry")))?;
-        if bytes.len() % 8 != 0 {
-            return Err(self.corrupt(format!(
-                "event_members {id}: length {} is not a multiple of 8",
-                bytes.len()
-            )));
-        }
-        Ok(bytes.chunks(8).filter_map(keys::read_id).collect())
+        let bytes = bytes.ok_or_else(|| self.corrupt(format!("event {id} has no event_links entry")))?;
+        let (members, _) =
+            keys::split_links(&bytes).ok_or_else(|| self.corrupt(format!("event_links {id}: malformed value")))?;
+        Ok(members)
     }
 
     /// The relations touching entity `id` (either end), with their ids, in relation id order.

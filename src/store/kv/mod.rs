@@ -110,6 +110,14 @@ pub trait Kv: Send + Sync {
 /// An atomic multi-tree write. Dropping it without [`KvWrite::commit`] discards it.
 pub trait KvWrite {
     fn put(&mut self, tree: &str, key: &[u8], value: &[u8]) -> KvResult<()>;
+    /// Put many entries into one tree; engines that pay per tree access (redb opens a
+    /// table) do it once. Entries in key order make B-tree inserts cheapest.
+    fn put_all<'a>(&mut self, tree: &str, entries: &mut dyn Iterator<Item = (&'a [u8], &'a [u8])>) -> KvResult<()> {
+        for (k, v) in entries {
+            self.put(tree, k, v)?;
+        }
+        Ok(())
+    }
     fn delete(&mut self, tree: &str, key: &[u8]) -> KvResult<()>;
     /// Apply every put and delete at once, durably.
     fn commit(self: Box<Self>) -> KvResult<()>;

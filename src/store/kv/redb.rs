@@ -116,6 +116,15 @@ impl KvWrite for RedbWrite {
         Ok(())
     }
 
+    fn put_all<'a>(&mut self, tree: &str, entries: &mut dyn Iterator<Item = (&'a [u8], &'a [u8])>) -> KvResult<()> {
+        check_tree_name(Engine::Redb, tree)?;
+        let mut table = self.txn.open_table(Def::new(tree)).map_err(redb_error)?;
+        for (k, v) in entries {
+            table.insert(k, v).map_err(redb_error)?;
+        }
+        Ok(())
+    }
+
     fn delete(&mut self, tree: &str, key: &[u8]) -> KvResult<()> {
         check_tree_name(Engine::Redb, tree)?;
         let mut table = self.txn.open_table(Def::new(tree)).map_err(redb_error)?;

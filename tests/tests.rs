@@ -1,8 +1,12 @@
 //! The integration tests: one binary, one module per area, shared helpers in `util`.
 //! Regression tests are named after the issue they close (`issue_N_...`).
 
+mod cli_terminal;
 mod contacts_oracle;
+mod docs_examples;
+mod export;
 mod import;
 mod queries;
 mod schema;
+mod timeline_chart;
 mod util;

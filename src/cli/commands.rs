@@ -1,7 +1,9 @@
 //! One function per command: options in, library call, output.
 
 use super::{exit, Cli, Command, ContactArgs, ContactsFormat, Failure, TableOrJson, TextOrJson, WindowArgs};
-use crate::export::{report, InterchangeWriter};
+use super::{term, LanesArg, TimelineFormat};
+use crate::export::timeline_svg::{ChartOptions, LaneMode};
+use crate::export::{report, timeline_html, timeline_svg, InterchangeWriter};
 use crate::model::{Day, Record};
 use crate::query::{self, ContactFilter, NeighborsOptions, PathOptions, QueryError};
 use crate::store::{ImportError, ImportOptions, ImportReport, Input, OpenMode, Stats, Store};
@@ -49,18 +51,40 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), Failure> {
             let store = existing()?;
             let found = query::contacts(&store, vocab()?, &filter.a, &filter.b, &contact_filter(&filter)?)?;
             written(match format {
-                ContactsFormat::Table => report::contacts_table(&found, out),
+                ContactsFormat::Table => report::contacts_table_styled(&found, &term::stdout_style(), out),
                 ContactsFormat::Json => report::json(&found, out),
                 ContactsFormat::Csv => report::contacts_csv(&found, out),
                 ContactsFormat::Ndjson => report::ndjson(&found, out),
             })
         }
-        Command::Timeline { filter, format } => {
+        Command::Timeline {
+            filter,
+            format,
+            output,
+            lanes,
+        } => {
+            let chart = ChartOptions {
+                lanes: match lanes {
+                    Some(_) if matches!(format, TimelineFormat::Text | TimelineFormat::Json) => {
+                        return Err(Failure::new(exit::USAGE, "--lanes applies to --format html and svg"));
+                    }
+                    None | Some(LanesArg::Sides) => LaneMode::Sides,
+                    Some(LanesArg::Organizations) => LaneMode::Organizations,
+                },
+            };
             let store = existing()?;
             let t = query::timeline(&store, vocab()?, &filter.a, &filter.b, &contact_filter(&filter)?)?;
-            written(match format {
-                TextOrJson::Text => report::timeline_text(&t, out),
-                TextOrJson::Json => report::json(&t, out),
+            // A file gets plain text whatever the terminal.
+            let style = if output.is_some() {
+                report::TextStyle::default()
+            } else {
+                term::stdout_style()
+            };
+            write_output(output.as_deref(), out, |w| match format {
+                TimelineFormat::Text => report::timeline_text_styled(&t, &style, w),
+                TimelineFormat::Json => report::json(&t, w),
+                TimelineFormat::Html => timeline_html::timeline_html(&t, &chart, w),
+                TimelineFormat::Svg => timeline_svg::timeline_svg(&t, &chart, w),
             })
         }
         Command::Entity { name, format } => {
@@ -118,6 +142,9 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), Failure> {
             })
         }
         Command::Demo => demo(cli.db_from_command_line.then_some(db.as_path()), engine, out),
+        Command::Export(args) => super::export::run(&existing()?, args, out),
+        Command::Completions { shell } => super::docs::completions(shell, out),
+        Command::Man { dir } => super::docs::man(dir.as_deref(), out),
     }
 }
 
@@ -207,7 +234,7 @@ fn import(store: &Store, files: &[PathBuf], opts: ImportOptions) -> Result<(), F
         inputs.push(Input { name, reader });
     }
     let keep_going = opts.keep_going;
-    match store.import(inputs, vocab()?, &opts) {
+    match super::export::import_inputs(store, inputs, vocab()?, &opts) {
         Ok(report) => {
             let summary = import_summary(&report);
             if report.rejected.is_empty() {
@@ -287,6 +314,46 @@ fn dump(store: &Store, output: Option<&Path>, out: &mut dyn Write) -> Result<(),
             Ok(())
         }
     }
+}
+
+/// Run `render` into `output`, or into `out` when there is none. A file is written to a
+/// temporary file beside it and renamed over it, so it is replaced whole or left as it was.
+fn write_output(
+    output: Option<&Path>,
+    out: &mut dyn Write,
+    render: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), Failure> {
+    let Some(path) = output else {
+        return written(render(out));
+    };
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path.display().to_string();
+    // A temporary file is private (0600); the file it becomes is a report to share, so it
+    // gets the mode an ordinary new file has, or keeps the mode of the file it replaces.
+    let mut builder = tempfile::Builder::new();
+    match std::fs::metadata(path) {
+        Ok(m) => {
+            builder.permissions(m.permissions());
+        }
+        #[cfg(unix)]
+        Err(_) => {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(std::fs::Permissions::from_mode(0o644));
+        }
+        #[cfg(not(unix))]
+        Err(_) => {}
+    }
+    let mut tmp = builder.tempfile_in(dir).map_err(|e| io_failure(&name, e))?;
+    {
+        let mut w = std::io::BufWriter::new(tmp.as_file_mut());
+        render(&mut w).map_err(|e| io_failure(&name, e))?;
+        w.flush().map_err(|e| io_failure(&name, e))?;
+    }
+    tmp.persist(path).map_err(|e| io_failure(&name, e.error))?;
+    Ok(())
 }
 
 enum DumpError {
@@ -392,7 +459,7 @@ fn demo(db: Option<&Path>, engine: crate::store::Engine, out: &mut dyn Write) ->
         "$ dipgraph timeline Morocco Germany --domain security --since 2022\n"
     )
     .map_err(io)?;
-    report::timeline_text(&t, out).map_err(io)
+    report::timeline_text_styled(&t, &term::stdout_style(), out).map_err(io)
 }
 
 fn plural(n: usize, what: &str) -> String {

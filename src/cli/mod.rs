@@ -2,6 +2,9 @@
 //! call and its result into output. Errors map to the exit codes documented in docs/cli.md.
 
 mod commands;
+mod docs;
+mod export;
+pub mod term;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;
@@ -118,6 +121,25 @@ pub enum ContactsFormat {
     Ndjson,
 }
 
+/// Output formats of `timeline`: text and JSON, or a chart as one self-contained HTML page
+/// or SVG file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TimelineFormat {
+    Text,
+    Json,
+    Html,
+    Svg,
+}
+
+/// The lanes of a timeline chart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LanesArg {
+    /// One lane per country
+    Sides,
+    /// One lane per organization within each country
+    Organizations,
+}
+
 /// Filters shared by `contacts` and `timeline`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ContactArgs {
@@ -153,7 +175,7 @@ pub struct WindowArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Import interchange v1 JSON Lines files (all-or-nothing unless --keep-going)
+    /// Import interchange v1 JSON Lines or GraphML files (all-or-nothing unless --keep-going)
     #[command(
         after_help = "Examples:\n  dipgraph import data/samples/morocco-germany.jsonl\n  cat batch.jsonl | dipgraph import -\n  dipgraph import --keep-going a.jsonl b.jsonl"
     )]
@@ -192,12 +214,21 @@ pub enum Command {
         format: ContactsFormat,
     },
     /// The cooperation timeline between two countries: who met whom, where, in which office
-    #[command(after_help = "Example:\n  dipgraph timeline MAR DEU --domain security --since 2022")]
+    #[command(
+        after_help = "Examples:\n  dipgraph timeline MAR DEU --domain security --since 2022\n  dipgraph timeline Morocco Germany --format html -o ma-de.html\n  dipgraph timeline Morocco Germany --format svg --lanes organizations -o ma-de.svg"
+    )]
     Timeline {
         #[command(flatten)]
         filter: ContactArgs,
-        #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
-        format: TextOrJson,
+        /// `html` and `svg` draw the chart as one self-contained file
+        #[arg(long, value_enum, default_value_t = TimelineFormat::Text)]
+        format: TimelineFormat,
+        /// Write to this file instead of standard output (replaced atomically)
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Chart lanes, for --format html and svg [default: sides]
+        #[arg(long, value_enum)]
+        lanes: Option<LanesArg>,
     },
     /// One entity: type, aliases, side, positions over time, events
     #[command(after_help = "Example:\n  dipgraph entity \"Abdellatif Hammouchi\"")]
@@ -255,6 +286,23 @@ pub enum Command {
     /// timeline since 2022 (a temporary store unless --db is given)
     #[command(after_help = "Example:\n  dipgraph demo\n  dipgraph --db demo.db demo")]
     Demo,
+    /// Export a query's subgraph, or the whole store, as GraphML, GEXF, JSON or CSV
+    #[command(
+        after_help = "Examples:\n  dipgraph export --format graphml -o ma-de.graphml contacts MAR DEU --domain security --since 2022\n  dipgraph export --format gexf -o ma-de.gexf contacts Morocco Germany\n  dipgraph export --format json neighbors \"Dieter Romann\" --hops 2\n  dipgraph export --format csv -o neo4j-import --all"
+    )]
+    Export(export::ExportArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
+    #[command(
+        after_help = "Examples:\n  dipgraph completions bash > ~/.local/share/bash-completion/completions/dipgraph\n  dipgraph completions zsh > ~/.zfunc/_dipgraph"
+    )]
+    Completions { shell: clap_complete::Shell },
+    /// Print the manual page (roff), or write one page per command into a directory
+    #[command(after_help = "Examples:\n  dipgraph man | man -l -\n  dipgraph man --dir man/man1")]
+    Man {
+        /// Write dipgraph.1 and dipgraph-COMMAND.1 for every command into DIR
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 /// Run the binary: parse, run, print, map to an exit code.

@@ -24,8 +24,42 @@ fn participant_line(c: &Contact) -> String {
         .join("; ")
 }
 
+/// How a text renderer may style its output. The caller decides from the terminal
+/// (`cli::term`): renderers never look at the environment themselves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TextStyle {
+    /// Bold and colour headings with ANSI escapes.
+    pub color: bool,
+    /// Fit tables to this many columns.
+    pub width: Option<usize>,
+}
+
+const BOLD: &str = "\x1b[1m";
+const HEADING: &str = "\x1b[1;34m";
+const RESET: &str = "\x1b[0m";
+
+/// The narrowest the participants column gets when a table is fitted to the terminal.
+const MIN_PARTICIPANTS: usize = 12;
+
+/// `cell` cut to `width` characters, ending in "…" when cut.
+fn fit(cell: &str, width: usize) -> String {
+    if cell.chars().count() <= width {
+        cell.to_string()
+    } else {
+        let mut s: String = cell.chars().take(width.saturating_sub(1)).collect();
+        s.push('…');
+        s
+    }
+}
+
 /// Contacts as an aligned table.
 pub fn contacts_table(contacts: &[Contact], out: &mut dyn Write) -> io::Result<()> {
+    contacts_table_styled(contacts, &TextStyle::default(), out)
+}
+
+/// Contacts as an aligned table; with a width, the participants column is cut with "…"
+/// so that every row fits (the key, last, stays whole); with colour, the header is bold.
+pub fn contacts_table_styled(contacts: &[Contact], style: &TextStyle, out: &mut dyn Write) -> io::Result<()> {
     let rows: Vec<[String; 5]> = contacts
         .iter()
         .map(|c| {
@@ -45,21 +79,33 @@ pub fn contacts_table(contacts: &[Contact], out: &mut dyn Write) -> io::Result<(
             *w = (*w).max(cell.chars().count());
         }
     }
-    let line = |cells: [&str; 5], out: &mut dyn Write| -> io::Result<()> {
+    if let Some(limit) = style.width {
+        // Each column but the last is followed by two spaces.
+        let total = widths.iter().sum::<usize>() + 2 * (widths.len() - 1);
+        if total > limit {
+            widths[3] = widths[3].saturating_sub(total - limit).max(MIN_PARTICIPANTS);
+        }
+    }
+    let line = |cells: [&str; 5], out: &mut dyn Write, bold: bool| -> io::Result<()> {
         let mut text = String::new();
         for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
             if i + 1 == cells.len() {
                 text.push_str(cell);
             } else {
-                text.push_str(cell);
+                let cell = fit(cell, w);
+                text.push_str(&cell);
                 text.extend(std::iter::repeat_n(' ', w - cell.chars().count() + 2));
             }
         }
-        writeln!(out, "{}", text.trim_end())
+        if bold {
+            writeln!(out, "{BOLD}{}{RESET}", text.trim_end())
+        } else {
+            writeln!(out, "{}", text.trim_end())
+        }
     };
-    line(header, out)?;
+    line(header, out, style.color)?;
     for r in &rows {
-        line([&r[0], &r[1], &r[2], &r[3], &r[4]], out)?;
+        line([&r[0], &r[1], &r[2], &r[3], &r[4]], out, false)?;
     }
     writeln!(out, "{} contacts", contacts.len())
 }
@@ -127,6 +173,16 @@ pub fn ndjson<T: serde::Serialize>(items: &[T], out: &mut dyn Write) -> io::Resu
 /// The timeline as text: grouped by year, then month; who met whom, where, in which role
 /// and office, and the source.
 pub fn timeline_text(t: &Timeline, out: &mut dyn Write) -> io::Result<()> {
+    timeline_text_styled(t, &TextStyle::default(), out)
+}
+
+/// [`timeline_text`], with the year and month headings in colour if `style.color`.
+pub fn timeline_text_styled(t: &Timeline, style: &TextStyle, out: &mut dyn Write) -> io::Result<()> {
+    let (heading, bold, reset) = if style.color {
+        (HEADING, BOLD, RESET)
+    } else {
+        ("", "", "")
+    };
     let n = t.event_count();
     writeln!(
         out,
@@ -140,10 +196,10 @@ pub fn timeline_text(t: &Timeline, out: &mut dyn Write) -> io::Result<()> {
     for p in &t.periods {
         if p.period[..4] != year {
             year = p.period[..4].to_string();
-            writeln!(out, "\n{year}")?;
+            writeln!(out, "\n{heading}{year}{reset}")?;
         }
         if p.period.len() > 4 {
-            writeln!(out, "  {}", p.period)?;
+            writeln!(out, "  {bold}{}{reset}", p.period)?;
         }
         for e in &p.events {
             let c = &e.contact;

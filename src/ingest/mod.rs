@@ -4,10 +4,12 @@
 
 mod error;
 mod fast;
+mod graphml;
 mod jsonl;
 mod validate;
 
 pub use error::{IngestError, IngestErrors, LookupError};
+pub use graphml::{decode_id, encode_id, looks_like_graphml, read_graphml};
 pub use jsonl::{
     key_problem, parse_line, read_jsonl, LineResult, Located, DEFAULT_MAX_LINE_BYTES, MAX_KEY_BYTES, MAX_NAME_BYTES,
 };

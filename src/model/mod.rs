@@ -9,7 +9,7 @@ mod text;
 
 pub use date::{days_in_month, interval, overlaps, DateError, Day, DayRange, PartialDate, Precision};
 pub use ids::{derived_event_key, entity_uuid, event_uuid, relation_uuid, NAMESPACE};
-pub use text::fold_name;
+pub use text::{fold_char, fold_name};
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

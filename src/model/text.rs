@@ -12,24 +12,53 @@ use unicode_normalization::UnicodeNormalization;
 pub fn fold_name(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     let mut pending_space = false;
-    for c in name.nfkd() {
-        if is_combining_mark(c) || is_arabic_mark(c) {
+    for c in name.chars() {
+        fold_char(c, |f| match f {
+            Some(c) => {
+                if pending_space && !out.is_empty() {
+                    out.push(' ');
+                }
+                pending_space = false;
+                out.push(c);
+            }
+            None => pending_space = true,
+        });
+    }
+    out
+}
+
+/// Fold one character the way [`fold_name`] folds every character of a name, so that running
+/// text can be matched against folded names while keeping track of where each character came
+/// from. `emit` receives the folded letters and digits in order, lowercased, and `None` for a
+/// separator (white space, punctuation, symbols); diacritics, tatweel and combining marks
+/// emit nothing at all, so a word with harakat stays one word.
+pub fn fold_char(c: char, mut emit: impl FnMut(Option<char>)) {
+    if c.is_ascii() {
+        emit(c.is_ascii_alphanumeric().then(|| c.to_ascii_lowercase()));
+        return;
+    }
+    // Arabic letters without hamza, madda, alef maqsura or taa marbuta have no decomposition
+    // and fold to themselves: the common case of Arabic text, kept off the NFKD path.
+    if matches!(c, '\u{0621}' | '\u{0627}'..='\u{0628}' | '\u{062A}'..='\u{063A}' | '\u{0641}'..='\u{0648}' | '\u{064A}')
+    {
+        emit(Some(c));
+        return;
+    }
+    // NFKD splits letters with hamza above into letter + combining hamza, which is dropped;
+    // recomposition is unnecessary because matching never needs it.
+    for d in std::iter::once(c).nfkd() {
+        if is_combining_mark(d) || is_arabic_mark(d) {
             continue;
         }
-        let c = fold_arabic_letter(c);
-        if c.is_alphanumeric() {
-            if pending_space && !out.is_empty() {
-                out.push(' ');
+        let d = fold_arabic_letter(d);
+        if d.is_alphanumeric() {
+            for l in d.to_lowercase() {
+                emit(Some(l));
             }
-            pending_space = false;
-            out.extend(c.to_lowercase());
         } else {
-            pending_space = true;
+            emit(None);
         }
     }
-    // NFKD decomposed Arabic letters with hamza above into letter + combining hamza, which
-    // was dropped above; recomposition is unnecessary because matching never needs it.
-    out
 }
 
 /// Arabic harakat, tanween, shadda, sukun, superscript alef, Quranic marks and tatweel.

@@ -9,6 +9,7 @@ mod neighbors;
 mod path;
 mod resolve;
 mod search;
+mod subgraph;
 mod timeline;
 
 pub use contacts::{contacts, Contact, ContactFilter, ContactParticipant, NamedRef};
@@ -17,6 +18,7 @@ pub use neighbors::{neighbors, Neighborhood, NeighborsOptions};
 pub use path::{path, Path, PathOptions, PathStep};
 pub use resolve::{resolve, resolve_country, Candidate};
 pub use search::{search, SearchHit};
+pub use subgraph::{key_clashes, select, Selection, Selector};
 pub use timeline::{timeline, Timeline, TimelineActor, TimelineEvent, TimelinePeriod};
 
 use crate::store::StoreError;

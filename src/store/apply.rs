@@ -57,17 +57,22 @@ impl Store {
     /// is merged (aliases united, given fields replace stored ones); a relation or event
     /// with an existing identity or key is replaced.
     pub fn apply(&self, batch: &ValidatedBatch) -> StoreResult<ApplyStats> {
-        self.apply_parts(&batch.entities, &batch.relations, batch.events.iter().cloned().map(Ok))
+        self.apply_parts(
+            &batch.entities,
+            &batch.relations,
+            batch.events.iter().map(|e| Ok((e.clone(), None))),
+        )
     }
 
     /// [`Store::apply`] for a batch whose events arrive one at a time (from an import's
     /// spool): entities and relations first, then each event, all in one atomic write.
-    /// Event keys must be distinct.
+    /// Event keys must be distinct. An event may come with its value already encoded by
+    /// the store's codec (the spool's bytes), which is then written as is.
     pub fn apply_parts(
         &self,
         entities: &[Entity],
         relations: &[Relation],
-        events: impl Iterator<Item = StoreResult<Event>>,
+        events: impl Iterator<Item = StoreResult<(Event, Option<Vec<u8>>)>>,
     ) -> StoreResult<ApplyStats> {
         let next_id = match self
             .kv
@@ -92,7 +97,44 @@ impl Store {
             sides: HashMap::new(),
             sorted: SortedPuts::default(),
             chunk: EventChunk::default(),
+            compressor: None,
         };
+        let mut events = events.peekable();
+        // A store without a dictionary trains one from the first large batch of events.
+        let mut trained: Option<codec::Dictionary> = None;
+        let mut head: Vec<(Event, Option<Vec<u8>>)> = Vec::new();
+        match self.dictionary() {
+            Some(d) => a.compressor = Some(d.compressor().map_err(|m| self.corrupt(format!("event_dict: {m}")))?),
+            None => {
+                while head.len() < DICTIONARY_SAMPLES {
+                    match events.next() {
+                        Some(ev) => head.push(ev?),
+                        None => break,
+                    }
+                }
+                if head.len() >= DICTIONARY_MIN_EVENTS {
+                    let mut samples = Vec::with_capacity(head.len());
+                    for (ev, encoded) in &mut head {
+                        if encoded.is_none() {
+                            *encoded = Some(codec::encode(&*ev).map_err(|what| StoreError::Unwritable {
+                                path: self.path.clone(),
+                                what: format!("record in tree event: {what}"),
+                            })?);
+                        }
+                        samples.extend(encoded.clone());
+                    }
+                    // Training fails on too uniform or too little data; records then stay
+                    // uncompressed, which is always correct.
+                    if let Ok(raw) = codec::Dictionary::train(&samples) {
+                        if let Ok(d) = codec::Dictionary::new(raw) {
+                            a.put(tree::META, super::meta::EVENT_DICT, d.raw())?;
+                            a.compressor = d.compressor().ok();
+                            trained = Some(d);
+                        }
+                    }
+                }
+            }
+        }
         for e in entities {
             a.entity(e)?;
         }
@@ -100,8 +142,12 @@ impl Store {
             a.relation(r)?;
         }
         a.spread_side_changes()?;
+        for (ev, encoded) in head {
+            a.event(&ev, encoded)?;
+        }
         for ev in events {
-            a.event(&ev?)?;
+            let (ev, encoded) = ev?;
+            a.event(&ev, encoded)?;
         }
         a.reindex_dirty()?;
         a.flush_chunk()?;
@@ -117,6 +163,9 @@ impl Store {
                 .map_err(|e| self.kv_err(e))?;
         }
         w.commit().map_err(|e| self.kv_err(e))?;
+        if let Some(d) = trained {
+            self.set_dictionary(d);
+        }
         Ok(stats)
     }
 }
@@ -143,7 +192,14 @@ struct Apply<'s> {
     sorted: SortedPuts,
     /// Event records and links not yet written.
     chunk: EventChunk,
+    /// Compresses event records with the store's dictionary, when it has one.
+    compressor: Option<zstd::bulk::Compressor<'static>>,
 }
+
+/// A store without a dictionary trains one when a batch brings at least this many events…
+const DICTIONARY_MIN_EVENTS: usize = 2000;
+/// …from its first this many events.
+const DICTIONARY_SAMPLES: usize = 20_000;
 
 /// How many events' records and links are written together.
 const CHUNK_EVENTS: usize = 8192;
@@ -479,7 +535,7 @@ impl<'s> Apply<'s> {
             .collect()
     }
 
-    fn event(&mut self, ev: &Event) -> StoreResult<()> {
+    fn event(&mut self, ev: &Event, encoded: Option<Vec<u8>>) -> StoreResult<()> {
         let id = match self.store.id_of(tree::EVENT_KEY, &ev.key)? {
             Some(id) => {
                 let old: Event = self
@@ -514,10 +570,17 @@ impl<'s> Apply<'s> {
             }
         };
         let start = ev.date.start();
-        let bytes = codec::encode(ev).map_err(|what| StoreError::Unwritable {
+        let unwritable = |what: String| StoreError::Unwritable {
             path: self.store.path.clone(),
             what: format!("record in tree event: {what}"),
-        })?;
+        };
+        let mut bytes = match encoded {
+            Some(bytes) => bytes,
+            None => codec::encode(ev).map_err(unwritable)?,
+        };
+        if let Some(c) = &mut self.compressor {
+            bytes = codec::compress(c, &bytes).map_err(unwritable)?;
+        }
         self.chunk.records.push((keys::id_bytes(id), bytes));
         let members = self.participant_ids(ev)?;
         let end = ev.interval().1.to_be_bytes();

@@ -180,12 +180,12 @@ impl Store {
         let skip = settled.skip_events;
         let mut reader = spool.read().map_err(|e| self.spool_failure(e))?;
         let events = std::iter::from_fn(|| loop {
-            match reader.next_event() {
-                Ok(Some((event, file, line))) => {
+            match reader.next_encoded() {
+                Ok(Some((event, encoded, file, line))) => {
                     if skip.contains(&(file, line)) {
                         continue;
                     }
-                    return Some(Ok(event));
+                    return Some(Ok((event, Some(encoded))));
                 }
                 Ok(None) => return None,
                 Err(e) => return Some(Err(self.spool_failure(e))),

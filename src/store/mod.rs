@@ -56,6 +56,8 @@ pub mod meta {
     pub const FORMAT_VERSION: &[u8] = b"format_version";
     pub const ENGINE: &[u8] = b"engine";
     pub const NEXT_ID: &[u8] = b"next_id";
+    /// The zstd dictionary of compressed event records, once one was trained.
+    pub const EVENT_DICT: &[u8] = b"event_dict";
 }
 
 /// A store-layer error. Paths are the store's directory as the user named it.
@@ -121,6 +123,8 @@ pub struct Store {
     kv: Box<dyn Kv>,
     path: PathBuf,
     _lock: File,
+    /// The event records' compression dictionary; set at most once in a store's life.
+    dictionary: std::sync::OnceLock<codec::Dictionary>,
 }
 
 const LOCK_FILE: &str = "lock";
@@ -166,8 +170,10 @@ impl Store {
             kv,
             path: path.to_path_buf(),
             _lock: lock,
+            dictionary: std::sync::OnceLock::new(),
         };
         store.check_meta(existing.is_none())?;
+        store.load_dictionary()?;
         Ok(store)
     }
 
@@ -242,7 +248,26 @@ impl Store {
     }
 
     fn decode<T: DeserializeOwned>(&self, tree: &str, key: &[u8], bytes: &[u8]) -> StoreResult<T> {
-        codec::decode(bytes).map_err(|m| self.corrupt(format!("{tree} {}: {m}", hex(key))))
+        codec::decode_with(bytes, self.dictionary.get()).map_err(|m| self.corrupt(format!("{tree} {}: {m}", hex(key))))
+    }
+
+    /// Load the event dictionary from meta, if the store has one.
+    fn load_dictionary(&self) -> StoreResult<()> {
+        if let Some(raw) = self.kv.get(tree::META, meta::EVENT_DICT).map_err(|e| self.kv_err(e))? {
+            let d = codec::Dictionary::new(raw).map_err(|m| self.corrupt(format!("meta event_dict: {m}")))?;
+            let _ = self.dictionary.set(d);
+        }
+        Ok(())
+    }
+
+    /// The event dictionary, if the store has one.
+    pub(crate) fn dictionary(&self) -> Option<&codec::Dictionary> {
+        self.dictionary.get()
+    }
+
+    /// Record a dictionary that an apply has just committed.
+    pub(crate) fn set_dictionary(&self, d: codec::Dictionary) {
+        let _ = self.dictionary.set(d);
     }
 
     /// The record with this id in `tree`, if any.

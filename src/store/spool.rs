@@ -76,6 +76,9 @@ impl EventSink for EventSpool {
     }
 }
 
+/// An event read back: the event, its encoded value, its file index and line.
+pub type SpooledEvent = (Event, Vec<u8>, u32, usize);
+
 /// Reads a spool from its start.
 pub struct SpoolReader<'a> {
     input: BufReader<&'a mut File>,
@@ -86,6 +89,11 @@ pub struct SpoolReader<'a> {
 impl SpoolReader<'_> {
     /// The next event with its file index and line, or `None` at the end.
     pub fn next_event(&mut self) -> Result<Option<(Event, u32, usize)>, SpoolError> {
+        Ok(self.next_encoded()?.map(|(event, _, file, line)| (event, file, line)))
+    }
+
+    /// The next event, its value as the store's codec encoded it, its file index and line.
+    pub fn next_encoded(&mut self) -> Result<Option<SpooledEvent>, SpoolError> {
         if self.left == 0 {
             return Ok(None);
         }
@@ -99,6 +107,6 @@ impl SpoolReader<'_> {
         self.input.read_exact(&mut self.buf).map_err(io)?;
         let event = codec::decode(&self.buf).map_err(SpoolError::Damaged)?;
         self.left -= 1;
-        Ok(Some((event, file, line as usize)))
+        Ok(Some((event, self.buf.clone(), file, line as usize)))
     }
 }

@@ -1,0 +1,320 @@
+//! `dipgraph export`: a query's subgraph, or the whole store, as GraphML, GEXF, node-link
+//! JSON or neo4j CSV; and the GraphML side of `dipgraph import`.
+
+use super::{exit, ContactArgs, Failure, WindowArgs};
+use crate::export::csv::CsvWriter;
+use crate::export::gexf::GexfWriter;
+use crate::export::graphml::GraphmlWriter;
+use crate::export::nodelink::NodeLinkWriter;
+use crate::export::subgraph::{
+    write_graph, Counts, GraphSink, IdClashes, RecordIter, Records, WriteError, SOURCE_ID_PREFIX,
+};
+use crate::ingest::{looks_like_graphml, read_graphml, read_jsonl, IngestErrors, LineResult};
+use crate::model::{Day, Entity, Event, Relation};
+use crate::query::{self, ContactFilter, NeighborsOptions, Selector};
+use crate::store::{ImportError, ImportOptions, ImportReport, Input, Store, StoreError};
+use crate::vocab::Vocab;
+use std::convert::Infallible;
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// GraphML for Gephi, yEd, Cytoscape, NetworkX, igraph
+    Graphml,
+    /// GEXF 1.3, dynamic: Gephi's timeline replays the events
+    Gexf,
+    /// Node-link JSON for networkx.node_link_graph
+    Json,
+    /// nodes.csv and edges.csv for neo4j-admin import (-o names a directory)
+    Csv,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ExportFormat::Graphml, global = true)]
+    pub format: ExportFormat,
+    /// Write to this file instead of standard output (replaced atomically); for csv, the
+    /// directory that receives nodes.csv and edges.csv
+    #[arg(short, long, value_name = "PATH", global = true)]
+    pub output: Option<PathBuf>,
+    /// Export the whole store (read as it is written, never held in memory)
+    #[arg(long)]
+    pub all: bool,
+    /// The query whose subgraph to export
+    #[command(subcommand)]
+    pub selector: Option<ExportSelector>,
+}
+
+/// The queries an export can select.
+#[derive(Debug, clap::Subcommand)]
+pub enum ExportSelector {
+    /// Contacts between two countries: their events, participants, organizations, countries,
+    /// places and sources
+    Contacts {
+        #[command(flatten)]
+        filter: ContactArgs,
+    },
+    /// The ego network of an entity
+    Neighbors {
+        /// Any name, alias or key
+        name: String,
+        /// How many edges out (entity–event is one)
+        #[arg(long, default_value_t = 1)]
+        hops: u32,
+        #[command(flatten)]
+        window: WindowArgs,
+    },
+    /// One entity with its events
+    Entity {
+        /// Any name, alias or key
+        name: String,
+    },
+}
+
+impl From<Infallible> for Failure {
+    fn from(e: Infallible) -> Self {
+        match e {}
+    }
+}
+
+fn date(option: &str, value: &Option<String>) -> Result<Option<crate::model::PartialDate>, Failure> {
+    Ok(value
+        .as_deref()
+        .map(|d| query::parse_date_option(option, d))
+        .transpose()?)
+}
+
+fn selector_of(s: &ExportSelector) -> Result<Selector, Failure> {
+    Ok(match s {
+        ExportSelector::Contacts { filter } => Selector::Contacts {
+            a: filter.a.clone(),
+            b: filter.b.clone(),
+            filter: ContactFilter {
+                domains: filter.domains.clone(),
+                types: filter.types.clone(),
+                since: date("--since", &filter.since)?,
+                until: date("--until", &filter.until)?,
+            },
+        },
+        ExportSelector::Neighbors { name, hops, window } => {
+            let since = date("--since", &window.since)?;
+            let until = date("--until", &window.until)?;
+            Selector::Neighbors {
+                name: name.clone(),
+                opts: NeighborsOptions {
+                    hops: *hops,
+                    window: (since.map_or(0, |d| d.start()), until.map_or(Day::MAX, |d| d.end())),
+                },
+            }
+        }
+        ExportSelector::Entity { name } => Selector::Entity { name: name.clone() },
+    })
+}
+
+/// The whole store as [`Records`]: each pass is a fresh scan of the store's key indexes.
+struct StoreRecords<'s>(&'s Store);
+
+impl Records for StoreRecords<'_> {
+    type Error = StoreError;
+
+    fn entities(&self) -> Result<RecordIter<'_, Entity, StoreError>, StoreError> {
+        Ok(Box::new(self.0.entities()?))
+    }
+
+    fn relations(&self) -> Result<RecordIter<'_, Relation, StoreError>, StoreError> {
+        Ok(Box::new(self.0.relations()?))
+    }
+
+    fn events(&self) -> Result<RecordIter<'_, Event, StoreError>, StoreError> {
+        Ok(Box::new(self.0.events()?))
+    }
+
+    fn clashes(&self) -> Result<IdClashes, StoreError> {
+        let (event_keys, source_like_keys) = query::key_clashes(self.0, SOURCE_ID_PREFIX)?;
+        Ok(IdClashes {
+            event_keys,
+            source_like_keys,
+        })
+    }
+}
+
+fn io_failure(what: &str, e: std::io::Error) -> Failure {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        return Failure::new(exit::OK, "");
+    }
+    Failure::new(exit::FAILURE, format!("{what}: {e}"))
+}
+
+fn write_failure<E: Into<Failure>>(target: &str, e: WriteError<E>) -> Failure {
+    match e {
+        WriteError::Read(e) => e.into(),
+        WriteError::Io(e) => io_failure(target, e),
+    }
+}
+
+/// Run `export`.
+pub fn run(store: &Store, args: ExportArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    let counts = match (args.all, &args.selector) {
+        (true, Some(_)) => {
+            return Err(Failure::new(
+                exit::USAGE,
+                "export: give either --all or a query, not both",
+            ));
+        }
+        (false, None) => {
+            return Err(Failure::new(
+                exit::USAGE,
+                "export: say what to export: --all, or a query (contacts A B, neighbors NAME, entity NAME)",
+            ));
+        }
+        (true, None) => export(&StoreRecords(store), args.format, args.output.as_deref(), out)?,
+        (false, Some(s)) => {
+            let vocab = Vocab::current().map_err(|e| Failure::new(exit::FAILURE, e.to_string()))?;
+            let selection = query::select(store, vocab, &selector_of(s)?)?;
+            export(&selection, args.format, args.output.as_deref(), out)?
+        }
+    };
+    if let Some(path) = &args.output {
+        eprintln!(
+            "exported {} nodes and {} edges to {}",
+            counts.nodes,
+            counts.edges,
+            path.display()
+        );
+    }
+    Ok(())
+}
+
+fn export<R>(records: &R, format: ExportFormat, output: Option<&Path>, out: &mut dyn Write) -> Result<Counts, Failure>
+where
+    R: Records,
+    R::Error: Into<Failure>,
+{
+    if format == ExportFormat::Csv {
+        let Some(dir) = output else {
+            return Err(Failure::new(
+                exit::USAGE,
+                "export --format csv writes two files: give the directory for nodes.csv and edges.csv with -o DIR",
+            ));
+        };
+        let name = dir.display().to_string();
+        std::fs::create_dir_all(dir).map_err(|e| io_failure(&name, e))?;
+        let mut nodes = shared_file(&dir.join("nodes.csv"))?;
+        let mut edges = shared_file(&dir.join("edges.csv"))?;
+        let counts = {
+            let mut sink = CsvWriter::new(
+                std::io::BufWriter::with_capacity(1 << 20, nodes.as_file_mut()),
+                std::io::BufWriter::with_capacity(1 << 20, edges.as_file_mut()),
+            );
+            write_graph(records, &mut sink).map_err(|e| write_failure(&name, e))?
+        };
+        for (tmp, file) in [(nodes, "nodes.csv"), (edges, "edges.csv")] {
+            tmp.persist(dir.join(file)).map_err(|e| io_failure(&name, e.error))?;
+        }
+        return Ok(counts);
+    }
+    match output {
+        None => write_format(records, format, out).map_err(|e| write_failure("standard output", e)),
+        Some(path) => {
+            let name = path.display().to_string();
+            let mut tmp = shared_file(path)?;
+            let counts = {
+                let mut w = std::io::BufWriter::with_capacity(1 << 20, tmp.as_file_mut());
+                write_format(records, format, &mut w).map_err(|e| write_failure(&name, e))?
+            };
+            tmp.persist(path).map_err(|e| io_failure(&name, e.error))?;
+            Ok(counts)
+        }
+    }
+}
+
+fn write_format<R: Records>(
+    records: &R,
+    format: ExportFormat,
+    out: &mut dyn Write,
+) -> Result<Counts, WriteError<R::Error>> {
+    let mut sink: Box<dyn GraphSink + '_> = match format {
+        ExportFormat::Graphml => Box::new(GraphmlWriter::new(out)),
+        ExportFormat::Gexf => Box::new(GexfWriter::new(out)),
+        ExportFormat::Json | ExportFormat::Csv => Box::new(NodeLinkWriter::new(out)),
+    };
+    write_graph(records, sink.as_mut())
+}
+
+/// A temporary file beside `path`, to be renamed over it once complete, so that `path` is
+/// replaced whole or left as it was. It gets the mode of the file it replaces, else that of
+/// an ordinary new file (an export is meant to be shared; a temporary file is private).
+fn shared_file(path: &Path) -> Result<tempfile::NamedTempFile, Failure> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut builder = tempfile::Builder::new();
+    match std::fs::metadata(path) {
+        Ok(m) => {
+            builder.permissions(m.permissions());
+        }
+        #[cfg(unix)]
+        Err(_) => {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(std::fs::Permissions::from_mode(0o644));
+        }
+        #[cfg(not(unix))]
+        Err(_) => {}
+    }
+    builder
+        .tempfile_in(dir)
+        .map_err(|e| io_failure(&path.display().to_string(), e))
+}
+
+/// Import `inputs`, reading GraphML ones (by name or content, see
+/// [`looks_like_graphml`]) with the GraphML reader. Without GraphML this is exactly
+/// [`Store::import`]; with it, every input is read into records first (JSON Lines by the same
+/// reader) and the records go through [`Store::import_records`], the same validation and
+/// one atomic write.
+pub fn import_inputs(
+    store: &Store,
+    mut inputs: Vec<Input<'_>>,
+    vocab: &Vocab,
+    opts: &ImportOptions,
+) -> Result<ImportReport, ImportError> {
+    let graphml: Vec<bool> = inputs
+        .iter_mut()
+        .map(|i| {
+            let head = i
+                .reader
+                .fill_buf()
+                .map(|b| b[..b.len().min(64)].to_vec())
+                .unwrap_or_default();
+            looks_like_graphml(&i.name, &head)
+        })
+        .collect();
+    if !graphml.contains(&true) {
+        return store.import(inputs, vocab, opts);
+    }
+    let mut records = Vec::new();
+    let mut errors = Vec::new();
+    for (input, is_graphml) in inputs.into_iter().zip(graphml) {
+        let mut each = |r: LineResult| match r {
+            Ok(record) => records.push(record),
+            Err(es) => errors.extend(es),
+        };
+        if is_graphml {
+            read_graphml(input.reader, &input.name, vocab, &mut each);
+        } else {
+            read_jsonl(input.reader, &input.name, opts.max_line_bytes, &mut each);
+        }
+    }
+    if !errors.is_empty() && !opts.keep_going {
+        return Err(ImportError::Invalid(IngestErrors(errors)));
+    }
+    let mut report = store.import_records(records, vocab, opts)?;
+    if !errors.is_empty() {
+        let bad = IngestErrors(errors);
+        report.rejected_lines += bad.lines().len() as u64;
+        report.rejected.0.extend(bad.0);
+    }
+    Ok(report)
+}

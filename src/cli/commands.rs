@@ -141,8 +141,42 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), Failure> {
                 TextOrJson::Json => report::json(&p, out),
             })
         }
+        Command::Merge { keep, remove } => {
+            let store = existing()?;
+            let (keep, remove) = (query::resolve(&store, &keep)?, query::resolve(&store, &remove)?);
+            let (keep, remove) = (store.entity(keep)?.key, store.entity(remove)?.key);
+            let r = store.merge(&keep, &remove, vocab()?).map_err(import_failure)?;
+            eprintln!(
+                "merged {} into {}: {} events, {} relations, {} entities rewritten",
+                r.other, r.entity, r.events, r.relations, r.entities
+            );
+            Ok(())
+        }
+        Command::Split {
+            entity,
+            new_key,
+            name,
+            aliases,
+            events,
+        } => {
+            let store = existing()?;
+            let key = store.entity(query::resolve(&store, &entity)?)?.key;
+            let spec = crate::store::SplitSpec {
+                new_key,
+                new_name: name,
+                aliases,
+                events,
+            };
+            let r = store.split(&key, &spec, vocab()?).map_err(import_failure)?;
+            eprintln!("split {} from {}: {} events moved", r.other, r.entity, r.events);
+            Ok(())
+        }
         Command::Demo => demo(cli.db_from_command_line.then_some(db.as_path()), engine, out),
         Command::Export(args) => super::export::run(&existing()?, args, out),
+        Command::Ingest(args) => super::ingest::ingest(args, &db, engine, out),
+        Command::Eval(args) => super::ingest::eval(args, out),
+        Command::Check(args) => super::reliability::check(&existing()?, args, out),
+        Command::Backup(args) => super::reliability::backup(&existing()?, args, out),
         Command::Completions { shell } => super::docs::completions(shell, out),
         Command::Man { dir } => super::docs::man(dir.as_deref(), out),
     }
@@ -467,5 +501,13 @@ fn plural(n: usize, what: &str) -> String {
         format!("1 {what}")
     } else {
         format!("{n} {what}s")
+    }
+}
+
+/// An import-style failure (invalid records, or the store) as a command failure.
+fn import_failure(e: ImportError) -> Failure {
+    match e {
+        ImportError::Invalid(errors) => Failure::new(exit::DATA, shown(&errors.0)),
+        ImportError::Store(e) => e.into(),
     }
 }

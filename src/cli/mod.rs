@@ -4,6 +4,8 @@
 mod commands;
 mod docs;
 mod export;
+mod ingest;
+mod reliability;
 pub mod term;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -68,6 +70,11 @@ pub struct Cli {
     /// Storage engine for a store this command creates (an existing store keeps its own)
     #[arg(long, global = true, value_enum, default_value_t = EngineArg::from(crate::store::DEFAULT_ENGINE))]
     pub engine: EngineArg,
+
+    /// If another process is using the store, wait up to this many seconds for it instead
+    /// of failing at once
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = reliability::parse_wait)]
+    pub wait: Option<std::time::Duration>,
 
     #[command(subcommand)]
     pub command: Command,
@@ -282,6 +289,35 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
         format: TextOrJson,
     },
+    /// Merge two entities that are one: B's names become A's aliases, everything that named
+    /// B names A, and B is removed (one atomic write)
+    #[command(after_help = "Example:\n  dipgraph merge person:haldenwang person:haldenwang-2")]
+    Merge {
+        /// The entity that stays (any name, alias or key)
+        keep: String,
+        /// The entity merged into it and removed
+        remove: String,
+    },
+    /// Split an entity that is two: a new entity takes some aliases and event participations
+    #[command(
+        after_help = "Example:\n  dipgraph split person:a --new-key person:a-2 --name \"A. Second\" --alias \"A 2\" --event ev:2022-06-10-x"
+    )]
+    Split {
+        /// The entity to split (any name, alias or key)
+        entity: String,
+        /// Key of the new entity
+        #[arg(long, value_name = "KEY")]
+        new_key: String,
+        /// Name of the new entity
+        #[arg(long, value_name = "NAME")]
+        name: String,
+        /// An alias that moves to the new entity (repeatable)
+        #[arg(long = "alias", value_name = "ALIAS")]
+        aliases: Vec<String>,
+        /// An event whose participation moves to the new entity (repeatable)
+        #[arg(long = "event", value_name = "KEY")]
+        events: Vec<String>,
+    },
     /// Import the bundled Morocco–Germany sample into a fresh store and show the security
     /// timeline since 2022 (a temporary store unless --db is given)
     #[command(after_help = "Example:\n  dipgraph demo\n  dipgraph --db demo.db demo")]
@@ -291,6 +327,22 @@ pub enum Command {
         after_help = "Examples:\n  dipgraph export --format graphml -o ma-de.graphml contacts MAR DEU --domain security --since 2022\n  dipgraph export --format gexf -o ma-de.gexf contacts Morocco Germany\n  dipgraph export --format json neighbors \"Dieter Romann\" --hops 2\n  dipgraph export --format csv -o neo4j-import --all"
     )]
     Export(export::ExportArgs),
+    /// Read news articles (Arabic, French, English; text or HTML) and write the entities and
+    /// events they report, with the sentences that say so (all-or-nothing, like import)
+    #[command(
+        after_help = "Examples:\n  dipgraph ingest data/articles/ma-de-security-cooperation.ar.txt --published 2023\n  dipgraph ingest --dry-run --format table article.html --published 2024-03-02 --source https://example.org/a"
+    )]
+    Ingest(ingest::IngestArgs),
+    /// Precision, recall and F1 of extraction against annotated articles (*.gold.json)
+    #[command(after_help = "Example:\n  dipgraph eval tests/extraction")]
+    Eval(ingest::EvalArgs),
+    /// Verify every index entry against the records and every record against its indexes,
+    /// every reference and the format version; --repair rebuilds the indexes
+    #[command(after_help = "Examples:\n  dipgraph check\n  dipgraph --db ma-de.db check --repair")]
+    Check(reliability::CheckArgs),
+    /// Write a consistent copy of the store into a new directory, itself a store
+    #[command(after_help = "Example:\n  dipgraph --db ma-de.db backup backups/ma-de-2024-06-01.db")]
+    Backup(reliability::BackupArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
     #[command(
         after_help = "Examples:\n  dipgraph completions bash > ~/.local/share/bash-completion/completions/dipgraph\n  dipgraph completions zsh > ~/.zfunc/_dipgraph"
@@ -318,6 +370,9 @@ pub fn main() -> ExitCode {
         }
     };
     cli.db_from_command_line = matches.value_source("db") == Some(clap::parser::ValueSource::CommandLine);
+    if let Some(wait) = cli.wait {
+        crate::store::set_lock_wait(wait);
+    }
     // Stdout is line-buffered; JSON and tables are written in many small pieces.
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     match commands::run(cli, &mut out) {

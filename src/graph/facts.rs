@@ -6,7 +6,7 @@
 //! Positions are loaded only for entities whose side or sector depends on them, or
 //! when a caller asks for offices: most entities carry `country` and `sector` themselves.
 
-use crate::model::{overlaps, DayRange, Entity};
+use crate::model::{overlaps, DayRange, Entity, PartialDate};
 use crate::store::{Id, Store, StoreResult};
 use crate::vocab::Vocab;
 use std::collections::{BTreeSet, HashMap};
@@ -19,8 +19,10 @@ pub struct Position {
     pub org_name: String,
     pub title: Option<String>,
     pub interval: DayRange,
-    pub since: Option<String>,
-    pub until: Option<String>,
+    pub since: Option<PartialDate>,
+    pub until: Option<PartialDate>,
+    /// The `holds_position` relation's id.
+    pub relation: Id,
     /// The country this position puts its holder on: the org itself if it is a country,
     /// else the org's `country`.
     pub side: Option<String>,
@@ -62,7 +64,7 @@ impl<'s> Facts<'s> {
         if !self.positions.contains_key(&id) {
             let key = self.entity(id)?.key.clone();
             let mut positions = Vec::new();
-            for (_, r) in self.store.entity_relations(id)? {
+            for (rid, r) in self.store.entity_relations(id)? {
                 if r.relation_type != "holds_position" || r.from != key {
                     continue;
                 }
@@ -81,8 +83,9 @@ impl<'s> Facts<'s> {
                     org_name: org.name.clone(),
                     title: r.title.clone(),
                     interval: r.interval(),
-                    since: r.since.map(|d| d.to_string()),
-                    until: r.until.map(|d| d.to_string()),
+                    since: r.since,
+                    until: r.until,
+                    relation: rid,
                     side,
                     sector: org.sector.clone(),
                 });

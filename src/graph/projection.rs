@@ -63,7 +63,8 @@ impl Projection {
         self.index.get(&(kind, id)).copied()
     }
 
-    fn add_node(&mut self, kind: NodeKind, id: Id, key: &str, node_type: &str) -> NodeIndex {
+    /// The node of (kind, id), adding it with this key and type if absent.
+    pub fn add_node(&mut self, kind: NodeKind, id: Id, key: &str, node_type: &str) -> NodeIndex {
         if let Some(&n) = self.index.get(&(kind, id)) {
             return n;
         }
@@ -129,6 +130,24 @@ impl Projection {
         }
         self.events.insert(id, event);
         Ok(n)
+    }
+
+    /// Add an event whose record the caller already holds (no store read), without its
+    /// participations: the caller adds them with [`Projection::add_participation`].
+    pub fn add_loaded_event(&mut self, id: Id, event: Event) -> NodeIndex {
+        let n = self.add_node(NodeKind::Event, id, &event.key, &event.event_type);
+        self.events.insert(id, event);
+        n
+    }
+
+    /// Add relation edge `rid` between two nodes already present, unless it is there.
+    pub fn add_relation_edge(&mut self, rid: Id, from: NodeIndex, to: NodeIndex, kind: EdgeKind) -> EdgeIndex {
+        if let Some(&e) = self.relations.get(&rid) {
+            return e;
+        }
+        let e = self.graph.add_edge(from, to, ProjectionEdge { kind });
+        self.relations.insert(rid, e);
+        e
     }
 
     /// Add relation `rid` (from → to) unless it is already there.

@@ -89,6 +89,45 @@ mod tests {
         assert_eq!(fold_name("Direction Générale"), "direction generale");
     }
 
+    /// The folding before `fold_char` existed: NFKD over the whole name. Per-character
+    /// folding must give the same keys, or stores built before would stop matching.
+    fn whole_string_fold(name: &str) -> String {
+        use super::{fold_arabic_letter, is_arabic_mark};
+        use unicode_normalization::char::is_combining_mark;
+        use unicode_normalization::UnicodeNormalization;
+        let mut out = String::new();
+        let mut pending_space = false;
+        for c in name.nfkd() {
+            if is_combining_mark(c) || is_arabic_mark(c) {
+                continue;
+            }
+            let c = fold_arabic_letter(c);
+            if c.is_alphanumeric() {
+                if pending_space && !out.is_empty() {
+                    out.push(' ');
+                }
+                pending_space = false;
+                out.extend(c.to_lowercase());
+            } else {
+                pending_space = true;
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn per_character_folding_matches_whole_string_folding() {
+        for name in [
+            "Ḥammūšī, ½ Straße İstanbul ﬁn",
+            "المُديرِيَّة العامّة للأمن الوطني، بالرباط",
+            "ﻻ إله ﷲ ٱلرحمن",
+            "Dölger — Doelger (ROBERT) ٣ ۴",
+            "Ǆ ǅ ﬀ Å Å",
+        ] {
+            assert_eq!(fold_name(name), whole_string_fold(name), "{name}");
+        }
+    }
+
     #[test]
     fn arabic_folds_diacritics_hamza_ya_and_taa_marbuta() {
         assert_eq!(fold_name("المغرب"), fold_name("المَغْرِب"));

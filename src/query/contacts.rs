@@ -146,18 +146,29 @@ impl From<&Source> for SourceOut {
 /// Example: `contacts(&store, vocab, "Morocco", "ألمانيا", &filter)` with
 /// `domains: ["security"], since: 2022` gives the sample's four 2022–2023 security contacts.
 pub fn contacts(store: &Store, vocab: &Vocab, a: &str, b: &str, filter: &ContactFilter) -> QueryResult<Vec<Contact>> {
-    contacts_with(store, vocab, a, b, filter, false)
+    Ok(contacts_with(store, vocab, a, b, filter, false)?
+        .0
+        .into_iter()
+        .map(|m| m.contact)
+        .collect())
+}
+
+/// A contact with the event record and id behind it.
+pub(crate) struct Matched {
+    pub id: Id,
+    pub event: Event,
+    pub contact: Contact,
 }
 
 /// [`contacts`], optionally listing each participant's offices at the time.
-pub(crate) fn contacts_with(
-    store: &Store,
+pub(crate) fn contacts_with<'s>(
+    store: &'s Store,
     vocab: &Vocab,
     a: &str,
     b: &str,
     filter: &ContactFilter,
     with_offices: bool,
-) -> QueryResult<Vec<Contact>> {
+) -> QueryResult<(Vec<Matched>, ContactBuilder<'s>)> {
     filter.validate(vocab)?;
     let (a_id, b_id) = (resolve_country(store, a)?, resolve_country(store, b)?);
     if a_id == b_id {
@@ -179,10 +190,15 @@ pub(crate) fn contacts_with(
         if !filter.domains.is_empty() && !builder.in_any_domain(vocab, &filter.domains, &event)? {
             continue;
         }
-        out.push(builder.contact(&event, [a_key.as_str(), b_key.as_str()])?);
+        let contact = builder.contact(&event, [a_key.as_str(), b_key.as_str()])?;
+        out.push(Matched {
+            id: entry.id,
+            event,
+            contact,
+        });
     }
-    out.sort_by(|x, y| (x.interval.0, &x.key).cmp(&(y.interval.0, &y.key)));
-    Ok(out)
+    out.sort_by(|x, y| (x.contact.interval.0, &x.contact.key).cmp(&(y.contact.interval.0, &y.contact.key)));
+    Ok((out, builder))
 }
 
 /// Turns event records into [`Contact`]s, caching entity facts and key lookups.

@@ -78,8 +78,8 @@ pub fn entity(store: &Store, name: &str) -> QueryResult<EntityReport> {
             title: p.title.clone(),
             organization: p.org_key.clone(),
             organization_name: p.org_name.clone(),
-            since: p.since.clone(),
-            until: p.until.clone(),
+            since: p.since.map(|d| d.to_string()),
+            until: p.until.map(|d| d.to_string()),
             side: p.side.clone(),
         })
         .collect();

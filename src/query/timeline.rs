@@ -5,7 +5,7 @@ use super::contacts::{contacts_with, Contact, ContactFilter, NamedRef};
 use super::{resolve_country, QueryResult};
 use crate::graph::{EdgeKind, NodeKind, Projection};
 use crate::model::{overlaps, PartialDate, Precision};
-use crate::store::{Id, Store};
+use crate::store::Store;
 use crate::vocab::Vocab;
 use petgraph::visit::EdgeRef;
 use petgraph::Direction;
@@ -82,37 +82,40 @@ fn period_of(date: &PartialDate) -> String {
 /// Example: `timeline(&store, vocab, "MAR", "DEU", &filter)` on the sample gives periods
 /// 2022-06 and 2023 (the 2022-05 appointment has German participants only).
 pub fn timeline(store: &Store, vocab: &Vocab, a: &str, b: &str, filter: &ContactFilter) -> QueryResult<Timeline> {
-    let found = contacts_with(store, vocab, a, b, filter, true)?;
-    let named = |id| -> QueryResult<NamedRef> {
-        let e = store.entity(id)?;
-        Ok(NamedRef {
-            key: e.key,
-            name: e.name,
-        })
+    let (matched, mut builder) = contacts_with(store, vocab, a, b, filter, true)?;
+    let (a, b) = (resolve_country(store, a)?, resolve_country(store, b)?);
+    let named = |e: &crate::model::Entity| NamedRef {
+        key: e.key.clone(),
+        name: e.name.clone(),
     };
-    let (a, b) = (named(resolve_country(store, a)?)?, named(resolve_country(store, b)?)?);
+    let (a, b) = (named(builder.facts.entity(a)?), named(builder.facts.entity(b)?));
 
-    // The neighbourhood: events, their participants and the positions those held.
+    // The neighbourhood: events, their participants and the positions those held, from
+    // the records and positions the contacts query already loaded.
     let mut g = Projection::new();
-    let mut event_nodes = Vec::with_capacity(found.len());
-    for c in &found {
-        let id = store
-            .event_id(&c.key)?
-            .ok_or_else(|| super::QueryError::NotFound(c.key.clone()))?;
-        let n = g.add_event(store, id)?;
-        let participants: Vec<(Id, String)> = g
-            .participants(n)
-            .into_iter()
-            .map(|(p, _)| (g.graph[p].id, g.graph[p].key.clone()))
-            .collect();
-        for (pid, key) in participants {
-            for (rid, r) in store.entity_relations(pid)? {
-                if r.relation_type == "holds_position" && r.from == key {
-                    g.add_relation(store, rid, &r)?;
-                }
+    let mut event_nodes = Vec::with_capacity(matched.len());
+    let mut found = Vec::with_capacity(matched.len());
+    for m in matched {
+        let n = g.add_loaded_event(m.id, m.event.clone());
+        for p in &m.event.participants {
+            let Some(pid) = builder.id(&p.entity)? else { continue };
+            let e = builder.facts.entity(pid)?;
+            let pn = g.add_node(NodeKind::Entity, pid, &e.key.clone(), &e.entity_type.clone());
+            g.add_participation(pn, n, Some(p.role.clone()));
+            for pos in builder.facts.positions(pid)?.to_vec() {
+                let org = builder.facts.entity(pos.org)?;
+                let on = g.add_node(NodeKind::Entity, pos.org, &org.key.clone(), &org.entity_type.clone());
+                let kind = EdgeKind::Relation {
+                    relation_type: "holds_position".into(),
+                    title: pos.title.clone(),
+                    since: pos.since,
+                    until: pos.until,
+                };
+                g.add_relation_edge(pos.relation, pn, on, kind);
             }
         }
         event_nodes.push(n);
+        found.push(m.contact);
     }
 
     let mut periods: Vec<TimelinePeriod> = Vec::new();

@@ -9,7 +9,7 @@
 use super::keys::{self, Id};
 use super::{codec, hex, tree, Store, StoreError, StoreResult};
 use crate::ingest::{merge_entity, ValidatedBatch};
-use crate::model::{fold_name, overlaps, DayRange, Entity, Event, Relation};
+use crate::model::{fold_name, overlaps, DayRange, Entity, Event, Relation, RelationId};
 use crate::store::kv::{KvResult, KvWrite};
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -57,11 +57,13 @@ impl Store {
     /// is merged (aliases united, given fields replace stored ones); a relation or event
     /// with an existing identity or key is replaced.
     pub fn apply(&self, batch: &ValidatedBatch) -> StoreResult<ApplyStats> {
-        self.apply_parts(
-            &batch.entities,
-            &batch.relations,
-            batch.events.iter().map(|e| Ok((e.clone(), None))),
-        )
+        self.apply_corrected(batch, &Corrections::default())
+    }
+
+    /// [`Store::apply`] with corrections an import cannot express (see [`Corrections`]).
+    pub fn apply_corrected(&self, batch: &ValidatedBatch, corrections: &Corrections) -> StoreResult<ApplyStats> {
+        let events = batch.events.iter().map(|e| Ok((e.clone(), None)));
+        self.apply_all(&batch.entities, &batch.relations, events, corrections)
     }
 
     /// [`Store::apply`] for a batch whose events arrive one at a time (from an import's
@@ -73,6 +75,16 @@ impl Store {
         entities: &[Entity],
         relations: &[Relation],
         events: impl Iterator<Item = StoreResult<(Event, Option<Vec<u8>>)>>,
+    ) -> StoreResult<ApplyStats> {
+        self.apply_all(entities, relations, events, &Corrections::default())
+    }
+
+    fn apply_all(
+        &self,
+        entities: &[Entity],
+        relations: &[Relation],
+        events: impl Iterator<Item = StoreResult<(Event, Option<Vec<u8>>)>>,
+        corrections: &Corrections,
     ) -> StoreResult<ApplyStats> {
         let next_id = match self
             .kv
@@ -98,6 +110,8 @@ impl Store {
             sorted: SortedPuts::default(),
             chunk: EventChunk::default(),
             compressor: None,
+            replace_entities: corrections.replace_entities,
+            deleted_relations: HashSet::new(),
         };
         let mut events = events.peekable();
         // A store without a dictionary trains one from the first large batch of events.
@@ -138,6 +152,9 @@ impl Store {
         for e in entities {
             a.entity(e)?;
         }
+        for r in &corrections.delete_relations {
+            a.delete_relation(r)?;
+        }
         for r in relations {
             a.relation(r)?;
         }
@@ -150,6 +167,9 @@ impl Store {
             a.event(&ev, encoded)?;
         }
         a.reindex_dirty()?;
+        for key in &corrections.delete_entities {
+            a.delete_entity(key)?;
+        }
         a.flush_chunk()?;
         a.flush_sorted()?;
         let Apply {
@@ -194,6 +214,22 @@ struct Apply<'s> {
     chunk: EventChunk,
     /// Compresses event records with the store's dictionary, when it has one.
     compressor: Option<zstd::bulk::Compressor<'static>>,
+    /// Entities in the batch replace stored ones instead of being merged into them.
+    replace_entities: bool,
+    /// Relations removed in this apply (still visible in the committed state it reads).
+    deleted_relations: HashSet<Id>,
+}
+
+/// Changes that an import cannot express, made by `merge` and `split`: entities written
+/// as given instead of merged into the stored record (so aliases can be removed),
+/// relations removed, and entities removed once nothing refers to them.
+#[derive(Debug, Clone, Default)]
+pub struct Corrections {
+    pub replace_entities: bool,
+    pub delete_relations: Vec<RelationId>,
+    /// Entities to remove after the batch is written; the batch must have moved every
+    /// event, relation and `country` reference away from them.
+    pub delete_entities: Vec<String>,
 }
 
 /// A store without a dictionary trains one when a batch brings at least this many events…
@@ -305,6 +341,7 @@ impl<'s> Apply<'s> {
             ids.push(keys::id_at(&k, 8).ok_or_else(|| self.store.corrupt(format!("entity_relation key {}", hex(&k))))?);
         }
         ids.extend(self.new_links.get(&id).into_iter().flatten());
+        ids.retain(|r| !self.deleted_relations.contains(r));
         ids.into_iter().map(|r| self.get_relation(r)).collect()
     }
 
@@ -321,7 +358,11 @@ impl<'s> Apply<'s> {
             Some(id) => {
                 let old: Entity = self.get_entity(id)?;
                 let mut merged = old.clone();
-                merge_entity(&mut merged, e.clone());
+                if self.replace_entities {
+                    merged = e.clone();
+                } else {
+                    merge_entity(&mut merged, e.clone());
+                }
                 if merged == old {
                     self.stats.unchanged += 1;
                     return Ok(());
@@ -352,6 +393,46 @@ impl<'s> Apply<'s> {
                 self.stats.entities_added += 1;
             }
         }
+        Ok(())
+    }
+
+    /// Remove a stored relation and its index entries.
+    fn delete_relation(&mut self, r: &RelationId) -> StoreResult<()> {
+        let since = r.since.map(|d| d.to_string()).unwrap_or_default();
+        let identity = keys::relation_identity(&r.relation_type, &r.from, &r.to, &since);
+        let Some(bytes) = self
+            .store
+            .kv
+            .get(tree::RELATION_KEY, &identity)
+            .map_err(|e| self.store.kv_err(e))?
+        else {
+            return Ok(());
+        };
+        let id = keys::read_id(&bytes).ok_or_else(|| self.store.corrupt(format!("relation_key {}", hex(&identity))))?;
+        let (from, to) = (self.known_entity_id(&r.from)?, self.known_entity_id(&r.to)?);
+        self.del(tree::RELATION_KEY, &identity)?;
+        self.del(tree::RELATION, &keys::id_bytes(id))?;
+        for end in [from, to] {
+            self.del(tree::ENTITY_RELATION, &keys::entity_relation(end, id))?;
+        }
+        if r.relation_type == "holds_position" {
+            self.side_dirty.insert(from);
+        }
+        self.deleted_relations.insert(id);
+        self.relations.remove(&id);
+        Ok(())
+    }
+
+    /// Remove a stored entity that nothing refers to any more: its record, key and aliases.
+    fn delete_entity(&mut self, key: &str) -> StoreResult<()> {
+        let id = self.known_entity_id(key)?;
+        let e = self.get_entity(id)?;
+        for folded in Self::alias_keys(&e) {
+            self.del(tree::ALIAS, &keys::alias(&folded, id))?;
+        }
+        self.del(tree::ENTITY_KEY, key.as_bytes())?;
+        self.del(tree::ENTITY, &keys::id_bytes(id))?;
+        self.entities.remove(&id);
         Ok(())
     }
 

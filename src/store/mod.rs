@@ -6,17 +6,22 @@
 //! tree byte by byte.
 
 mod apply;
+mod check;
 pub mod codec;
+mod gazetteer_source;
 mod import;
 pub mod keys;
 pub mod kv;
+mod merge;
 mod read;
 mod spool;
 
-pub use apply::ApplyStats;
+pub use apply::{ApplyStats, Corrections};
+pub use check::{CheckReport, IndexCheck, Problems, Repair};
 pub use import::{ImportError, ImportOptions, ImportReport, Input};
 pub use keys::Id;
 pub use kv::Engine;
+pub use merge::{CorrectionReport, SplitSpec};
 pub use read::{AliasHit, DatedEvent};
 
 use crate::ingest::{KeyLookup, LookupError};
@@ -128,6 +133,23 @@ pub struct Store {
 }
 
 const LOCK_FILE: &str = "lock";
+
+/// How long [`Store::open`] waits for a store held by another process, in milliseconds.
+static LOCK_WAIT_MS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// How often a waiting [`Store::open`] tries the lock again.
+const LOCK_POLL: std::time::Duration = std::time::Duration::from_millis(50);
+
+/// Make every later [`Store::open`] in this process wait up to `wait` for a store that
+/// another process holds, polling its lock (the CLI's `--wait`).
+pub fn set_lock_wait(wait: std::time::Duration) {
+    let ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX);
+    LOCK_WAIT_MS.store(ms, std::sync::atomic::Ordering::Relaxed);
+}
+
+fn lock_wait() -> std::time::Duration {
+    std::time::Duration::from_millis(LOCK_WAIT_MS.load(std::sync::atomic::Ordering::Relaxed))
+}
 const REDB_FILE: &str = "store.redb";
 const SLED_DIR: &str = "sled";
 
@@ -135,8 +157,25 @@ impl Store {
     /// Open the store at `path` (a directory), taking its lock.
     ///
     /// The engine of an existing store is detected from its files; `mode` decides what
-    /// happens where there is none.
+    /// happens where there is none. A store that another process holds is waited for as
+    /// long as [`set_lock_wait`] says (by default not at all), then refused as
+    /// [`StoreError::Locked`].
     pub fn open(path: &Path, mode: OpenMode) -> StoreResult<Store> {
+        // No deadline (a wait too long to represent) waits for as long as it takes.
+        let deadline = std::time::Instant::now().checked_add(lock_wait());
+        loop {
+            match Store::open_once(path, mode) {
+                // Each try detects the store again: meanwhile the holder may have created
+                // it, or removed the one its failed first import had created.
+                Err(StoreError::Locked(_)) if deadline.is_none_or(|d| std::time::Instant::now() < d) => {
+                    std::thread::sleep(LOCK_POLL)
+                }
+                result => return result,
+            }
+        }
+    }
+
+    fn open_once(path: &Path, mode: OpenMode) -> StoreResult<Store> {
         let io = |source| StoreError::Io {
             path: path.to_path_buf(),
             source,

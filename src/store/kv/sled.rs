@@ -86,6 +86,23 @@ fn sled_error(err: sled::Error) -> KvError {
         if io.to_string().starts_with("could not acquire lock") {
             return KvError::Locked { engine: Engine::Sled };
         }
+        // An error that sled passed between its threads was cloned into a new io::Error
+        // whose text is the original's Debug form, `Os { code: 28, kind: StorageFull, … }`
+        // (sled-0.34.7/src/result.rs, `impl Clone for Error`): the OS error is told again
+        // in the words a user can read ("No space left on device (os error 28)").
+        let text = io.to_string();
+        let os_code = io.raw_os_error().or_else(|| {
+            let rest = text.strip_prefix("Os { code: ")?;
+            rest[..rest.find(',')?].parse().ok()
+        });
+        let message = match os_code {
+            Some(code) => std::io::Error::from_raw_os_error(code).to_string(),
+            None => text,
+        };
+        return KvError::Engine {
+            engine: Engine::Sled,
+            message: format!("I/O error: {message}"),
+        };
     }
     KvError::Engine {
         engine: Engine::Sled,

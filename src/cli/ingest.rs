@@ -1,0 +1,368 @@
+//! `dipgraph ingest`: read news articles, extract entities and events, and write them
+//! through the same validation and all-or-nothing path as `import`; `dipgraph eval`:
+//! precision, recall and F1 of extraction against annotated articles.
+
+use super::{exit, Failure};
+use crate::export::InterchangeWriter;
+use crate::extract::eval::evaluate;
+use crate::extract::{extract, Extraction, Known, KnownSource, Lang, NoteKind, Options, Resources};
+use crate::ingest::{validate, KeyLookup, Located, NoStore};
+use crate::model::{derived_event_key, PartialDate, PropValue, Record};
+use crate::store::{ImportError, ImportOptions, OpenMode, Store};
+use crate::vocab::Vocab;
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LangArg {
+    Ar,
+    Fr,
+    En,
+    /// Detect from the script and common words
+    Auto,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum IngestFormat {
+    /// Interchange v1 records, as `import` reads them
+    Jsonl,
+    /// Events and new entities, one per line
+    Table,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum EvalFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct IngestArgs {
+    /// Articles: plain text or HTML (tags, scripts and page furniture are dropped)
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Publication date (YYYY, YYYY-MM or YYYY-MM-DD); relative dates ("yesterday", "last
+    /// May") are resolved against it, and stay unresolved without it
+    #[arg(long, value_name = "DATE")]
+    pub published: Option<String>,
+    /// Language of the articles
+    #[arg(long, value_enum, default_value_t = LangArg::Auto)]
+    pub lang: LangArg,
+    /// URL the articles were published at, recorded in every event's sources
+    #[arg(long, value_name = "URL")]
+    pub source: Option<String>,
+    /// Print the records that would be written, and write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Output format of --dry-run
+    #[arg(long, value_enum, default_value_t = IngestFormat::Jsonl)]
+    pub format: IngestFormat,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct EvalArgs {
+    /// Directory of *.gold.json files, each naming its article
+    #[arg(value_name = "GOLD_DIR")]
+    pub dir: PathBuf,
+    #[arg(long, value_enum, default_value_t = EvalFormat::Text)]
+    pub format: EvalFormat,
+}
+
+fn resources() -> Result<&'static Resources, Failure> {
+    Resources::current().map_err(|e| Failure::new(exit::FAILURE, format!("data files: {e}")))
+}
+
+fn vocab() -> Result<&'static Vocab, Failure> {
+    Vocab::current().map_err(|e| Failure::new(exit::FAILURE, e.to_string()))
+}
+
+fn io(e: std::io::Error) -> Failure {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        return Failure::new(exit::OK, "");
+    }
+    Failure::new(exit::FAILURE, format!("standard output: {e}"))
+}
+
+/// The document id of a file: its name without the last extension
+/// ("ma-de-security-cooperation.ar.txt" → "ma-de-security-cooperation.ar").
+pub fn doc_id(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+pub fn ingest(args: IngestArgs, db: &Path, engine: crate::store::Engine, out: &mut dyn Write) -> Result<(), Failure> {
+    let res = resources()?;
+    let vocab = vocab()?;
+    let published = match &args.published {
+        Some(p) => Some(
+            p.parse::<PartialDate>()
+                .map_err(|e| Failure::new(exit::USAGE, format!("--published: {e}")))?,
+        ),
+        None => None,
+    };
+    let lang = match args.lang {
+        LangArg::Ar => Some(Lang::Ar),
+        LangArg::Fr => Some(Lang::Fr),
+        LangArg::En => Some(Lang::En),
+        LangArg::Auto => None,
+    };
+    // A dry run reads the store if there is one and never creates it.
+    let new = !db.exists();
+    let store = if args.dry_run {
+        if new {
+            None
+        } else {
+            Some(Store::open(db, OpenMode::Existing)?)
+        }
+    } else {
+        Some(Store::open(db, OpenMode::CreateWith(engine))?)
+    };
+    let result = run(&args, store.as_ref(), published, lang, res, vocab, out);
+    if let Some(s) = store {
+        if !args.dry_run && new && result.is_err() && s.is_empty()? {
+            // Leave no empty store behind a failed first ingest.
+            drop(s);
+            let _ = std::fs::remove_dir_all(db);
+        }
+    }
+    result
+}
+
+fn run(
+    args: &IngestArgs,
+    store: Option<&Store>,
+    published: Option<PartialDate>,
+    lang: Option<Lang>,
+    res: &Resources,
+    vocab: &Vocab,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    let known = match store {
+        Some(s) => s.known().map_err(|e| Failure::new(exit::FAILURE, e.0))?,
+        None => Known::default(),
+    };
+    let mut extractions: Vec<(String, Extraction)> = Vec::new();
+    for f in &args.files {
+        let name = f.display().to_string();
+        let bytes = std::fs::read(f).map_err(|e| Failure::new(exit::DATA, format!("{name}: cannot read: {e}")))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            Failure::new(
+                exit::DATA,
+                format!("{name}: not UTF-8 (byte {})", e.utf8_error().valid_up_to() + 1),
+            )
+        })?;
+        let opts = Options {
+            lang,
+            published,
+            url: args.source.clone(),
+            html: None,
+        };
+        let x = extract(&text, &doc_id(f), &opts, &known, res);
+        for n in &x.notes {
+            let kind = match n.kind {
+                NoteKind::UnresolvedDate => "unresolved date",
+                NoteKind::NearMiss => "near miss",
+                NoteKind::Resolved => "resolved",
+                NoteKind::Skipped => "skipped",
+            };
+            eprintln!("{name}:{}-{}: {kind}: {}", n.start, n.end, n.message);
+        }
+        extractions.push((name, x));
+    }
+    let records = combine(extractions, store);
+    let lookup: &dyn KeyLookup = match store {
+        Some(s) => s,
+        None => &NoStore,
+    };
+    if args.dry_run {
+        // Validate as import would, so that a dry run fails where a real one would.
+        validate(records.clone(), vocab, lookup, false).map_err(|errors| {
+            Failure::new(
+                exit::DATA,
+                format!("{errors}\ningest failed: the extracted records do not validate"),
+            )
+        })?;
+        let plain: Vec<Record> = records.into_iter().map(|r| r.record).collect();
+        return match args.format {
+            IngestFormat::Jsonl => {
+                let mut w = InterchangeWriter::new(&mut *out);
+                for r in &plain {
+                    w.write(r).map_err(io)?;
+                }
+                w.finish().map_err(io)?;
+                Ok(())
+            }
+            IngestFormat::Table => table(&plain, out).map_err(io),
+        };
+    }
+    let Some(store) = store else {
+        return Err(Failure::new(exit::FAILURE, "no store"));
+    };
+    let events = records.iter().filter(|r| matches!(r.record, Record::Event(_))).count();
+    match store.import_records(records, vocab, &ImportOptions::default()) {
+        Ok(report) => {
+            let a = &report.applied;
+            eprintln!(
+                "ingested {} article{}: {} events; {} entities added, {} updated; {} relations added; {} events added, {} updated; {} unchanged",
+                args.files.len(),
+                if args.files.len() == 1 { "" } else { "s" },
+                events,
+                a.entities_added,
+                a.entities_updated,
+                a.relations_added,
+                a.events_added,
+                a.events_updated,
+                a.unchanged
+            );
+            Ok(())
+        }
+        Err(ImportError::Invalid(errors)) => Err(Failure::new(
+            exit::DATA,
+            format!("{errors}\ningest failed: nothing was written"),
+        )),
+        Err(ImportError::Store(e)) => Err(e.into()),
+    }
+}
+
+/// One batch from several articles: entities by key (aliases united), relations by
+/// identity, events by derived key (one event reported by two articles has both sources;
+/// one already in the store keeps its record and gains the new sources).
+fn combine(extractions: Vec<(String, Extraction)>, store: Option<&Store>) -> Vec<Located<Record>> {
+    let mut entities: BTreeMap<String, (String, crate::model::Entity)> = BTreeMap::new();
+    let mut relations: Vec<(String, crate::model::Relation)> = Vec::new();
+    let mut events: BTreeMap<String, (String, crate::model::Event)> = BTreeMap::new();
+    for (file, x) in extractions {
+        for r in x.records {
+            match r {
+                Record::Entity(e) => match entities.get_mut(&e.key) {
+                    Some((_, prev)) => {
+                        for a in e.aliases {
+                            if a != prev.name && !prev.aliases.contains(&a) {
+                                prev.aliases.push(a);
+                            }
+                        }
+                    }
+                    None => {
+                        entities.insert(e.key.clone(), (file.clone(), e));
+                    }
+                },
+                Record::Relation(rel) => {
+                    if !relations.iter().any(|(_, x)| x.identity() == rel.identity()) {
+                        relations.push((file.clone(), rel));
+                    }
+                }
+                Record::Event(mut ev) => {
+                    let key = derived_event_key(&ev.event_type, &ev.date, ev.location.as_deref(), &ev.participants);
+                    if let Some(stored) = store.and_then(|s| s.event_by_key(&key).ok().flatten()) {
+                        let mut merged = stored;
+                        add_sources(&mut merged, ev);
+                        ev = merged;
+                    }
+                    ev.key = key.clone();
+                    match events.get_mut(&key) {
+                        Some((_, prev)) => add_sources(prev, ev),
+                        None => {
+                            events.insert(key, (file.clone(), ev));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let mut out: Vec<Located<Record>> = Vec::new();
+    let mut push = |file: String, record: Record| {
+        let line = out.len() + 1;
+        out.push(Located { file, line, record });
+    };
+    for (_, (f, e)) in entities {
+        push(f, Record::Entity(e));
+    }
+    for (f, r) in relations {
+        push(f, Record::Relation(r));
+    }
+    for (_, (f, e)) in events {
+        push(f, Record::Event(e));
+    }
+    out
+}
+
+/// Add `from`'s sources that `into` lacks, with their offsets and rules.
+fn add_sources(into: &mut crate::model::Event, from: crate::model::Event) {
+    let prop = |e: &crate::model::Event, k: &str| match e.props.get(k) {
+        Some(PropValue::Str(s)) => s.split(" | ").map(str::to_string).collect::<Vec<_>>(),
+        _ => Vec::new(),
+    };
+    let (offsets, rules) = (prop(&from, "offsets"), prop(&from, "rule"));
+    let (mut into_offsets, mut into_rules) = (prop(into, "offsets"), prop(into, "rule"));
+    let mut added = false;
+    for (i, s) in from.sources.into_iter().enumerate() {
+        if into.sources.iter().any(|x| x.doc == s.doc && x.quote == s.quote) {
+            continue;
+        }
+        into.sources.push(s);
+        into_offsets.push(offsets.get(i).cloned().unwrap_or_default());
+        into_rules.push(rules.get(i).cloned().unwrap_or_default());
+        added = true;
+    }
+    if added && into.props.contains_key("extractor") {
+        into.props
+            .insert("offsets".into(), PropValue::Str(into_offsets.join(" | ")));
+        into.props.insert("rule".into(), PropValue::Str(into_rules.join(" | ")));
+    }
+}
+
+fn table(records: &[Record], out: &mut dyn Write) -> std::io::Result<()> {
+    let names: BTreeMap<&str, &str> = records
+        .iter()
+        .filter_map(|r| match r {
+            Record::Entity(e) => Some((e.key.as_str(), e.name.as_str())),
+            _ => None,
+        })
+        .collect();
+    writeln!(out, "events:")?;
+    for r in records {
+        if let Record::Event(e) = r {
+            let parts: Vec<String> = e
+                .participants
+                .iter()
+                .map(|p| {
+                    format!(
+                        "{} ({})",
+                        names.get(p.entity.as_str()).copied().unwrap_or(&p.entity),
+                        p.role
+                    )
+                })
+                .collect();
+            writeln!(
+                out,
+                "  {:<10} {:<17} {} @ {}  [{:.2}]",
+                e.date.to_string(),
+                e.event_type,
+                parts.join(", "),
+                e.location.as_deref().unwrap_or("-"),
+                e.confidence.unwrap_or(0.0)
+            )?;
+        }
+    }
+    writeln!(out, "entities:")?;
+    for r in records {
+        if let Record::Entity(e) = r {
+            writeln!(out, "  {:<40} {:<12} {}", e.key, e.entity_type, e.name)?;
+        }
+    }
+    Ok(())
+}
+
+pub fn eval(args: EvalArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    let res = resources()?;
+    let report = evaluate(&args.dir, res).map_err(|m| Failure::new(exit::DATA, m))?;
+    match args.format {
+        EvalFormat::Text => out.write_all(report.to_text().as_bytes()).map_err(io),
+        EvalFormat::Json => {
+            serde_json::to_writer_pretty(&mut *out, &report).map_err(|e| io(e.into()))?;
+            writeln!(out).map_err(io)
+        }
+    }
+}

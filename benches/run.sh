@@ -97,6 +97,25 @@ say() { printf '\n== %s  [%s]\n' "$*" "$(uptime | sed 's/.*load average: /load /
 # The load average beside every measurement: one line per phase in results/load-<size>.txt.
 load_mark() { printf '%s\t%s\n' "$2" "$(uptime | sed 's/.*load average: //')" >>"$RESULTS/load-$1.txt"; }
 
+# ... and sampled every 10 s while a phase runs (the 1-minute average, into loadsamples-<size>.txt).
+SAMPLER=
+sampler_start() {
+    local out=$RESULTS/loadsamples-$1.txt phase=$2
+    (while :; do
+        printf '%s\t%s\n' "$phase" "$(cut -d' ' -f1 /proc/loadavg)" >>"$out"
+        sleep 10
+    done) &
+    SAMPLER=$!
+}
+sampler_stop() {
+    if [ -n "$SAMPLER" ]; then
+        kill "$SAMPLER" 2>/dev/null || true
+        wait "$SAMPLER" 2>/dev/null || true
+        SAMPLER=
+    fi
+}
+trap sampler_stop EXIT
+
 # ---------------------------------------------------------------- virtualenv and build
 PY=$VENV/bin/python
 REQ=$HARNESS/requirements.txt
@@ -195,7 +214,7 @@ for size in "${SIZE_LIST[@]}"; do
         done
         ENGINES_NOW=()
     else
-        rm -f "$RESULTS/load-$label.txt" "$RESULTS"/peers-"$label"-dipgraph-*.json "$RESULTS"/hf-"$label"-*.json \
+        rm -f "$RESULTS/load-$label.txt" "$RESULTS/loadsamples-$label.txt" "$RESULTS"/peers-"$label"-dipgraph-*.json "$RESULTS"/hf-"$label"-*.json \
             "$RESULTS"/rss-"$label"-*.txt "$RESULTS"/import-"$label"-*.time
         ENGINES_NOW=("${ENGINE_LIST[@]}")
     fi
@@ -211,6 +230,7 @@ for size in "${SIZE_LIST[@]}"; do
         name=dipgraph-$engine
         say "$label: peers.py, peers=$peers, product=$name"
         load_mark "$label" "peers.py ($peers + $name): before"
+        sampler_start "$label" "peers.py ($peers + $name)"
         # Import under /usr/bin/time for its user+sys CPU time; the harness times it too.
         timefile=$RESULTS/import-$label-$engine.time
         rc=0
@@ -223,6 +243,7 @@ for size in "${SIZE_LIST[@]}"; do
             --product-op 'q3={cmd} --db {db} path {x} {y} --format json' \
             --product-op 'q4={cmd} --db {db} export --format graphml -o {out} contacts {a} {b} --domain {domain} --since {since}' \
             ${PASS[@]+"${PASS[@]}"} || rc=$?
+        sampler_stop
         load_mark "$label" "peers.py ($peers + $name): after"
         if [ "$rc" -gt 1 ]; then
             echo "run.sh: peers.py failed (exit $rc) at $label for $name" >&2
@@ -245,6 +266,7 @@ PY
 )"
             say "$label: hyperfine $name"
             load_mark "$label" "hyperfine $name: before"
+            sampler_start "$label" "hyperfine $name"
             # Open time: a contacts query whose window ends before any event (an empty dyad scan).
             hf "$label" "$engine" open "$BIN" --db "$db" contacts "$A" "$B" --until 1900 --format json
             hf "$label" "$engine" q1 "$BIN" --db "$db" contacts "$A" "$B" --domain "$DOMAIN" --since "$SINCE" --format json
@@ -259,6 +281,7 @@ PY
                     "$BIN --db $db contacts $A $B --until 1900 --format json" >/dev/null 2>&1 ||
                     echo "hyperfine: cold open failed" >&2
             fi
+            sampler_stop
             load_mark "$label" "hyperfine $name: after"
         fi
     done
@@ -419,10 +442,23 @@ if os.path.exists(machine_txt):
     L.append("```")
     L += open(machine_txt, encoding="utf-8").read().splitlines()
     L.append("```\n")
-L.append("Load average (1, 5, 15 min) by phase:\n")
+L.append("Load average (1, 5, 15 min) at the start and end of each phase:\n")
 L.append("```")
 L += loads
-L.append("```")
+L.append("```\n")
+samples = {}
+samples_path = os.path.join(results_dir, f"loadsamples-{label}.txt")
+if os.path.exists(samples_path):
+    for line in open(samples_path, encoding="utf-8"):
+        phase, _, value = line.rstrip("\n").rpartition("\t")
+        samples.setdefault(phase, []).append(float(value))
+    L.append("1-minute load average sampled every 10 s during each phase:\n")
+    L.append("| phase | samples | min | mean | max |")
+    L.append("|---|---|---|---|---|")
+    for phase, v in samples.items():
+        L.append(f"| {phase} | {len(v)} | {min(v):.2f} | {sum(v) / len(v):.2f} | {max(v):.2f} |")
+    L.append("")
+loads = {"marks": loads, "samples": samples}
 out_md = "\n".join(L) + "\n"
 print(out_md)
 with open(os.path.join(results_dir, f"dipgraph-{label}.md"), "w", encoding="utf-8") as f:
@@ -521,6 +557,10 @@ L.append("Times are whole processes with a warm page cache (hyperfine mean; user
          "brackets). The issue sets them for 1M events.\n")
 for e, x in rows.items():
     L.append(f"### {e}\n")
+    load = x["load"].get("samples", {}) if isinstance(x["load"], dict) else {}
+    for phase, v in load.items():
+        L.append(f"Load during `{phase}`: 1-minute average {sum(v) / len(v):.2f} "
+                 f"(min {min(v):.2f}, max {max(v):.2f}, {len(v)} samples).\n")
     L.append("| target | measured | verdict |")
     L.append("|---|---|---|")
 

@@ -10,6 +10,8 @@
 //!   refuse exactly the lines the parser refuses.
 //! - `stored_value/`: forged record values. Decoding fails with a message, and a store
 //!   holding one reports "damaged" (exit 4), never a panic or an allocation failure.
+//! - `article/`: articles for the extractor, as text and as HTML in-process, and through
+//!   `dipgraph ingest --dry-run`: exit 0, or 1 with `FILE: …` for a file it cannot read.
 
 use crate::util::{repo, run, Run, TestStore, SAMPLE};
 use dipgraph::model::{Entity, Event, PartialDate, Relation};
@@ -191,4 +193,33 @@ fn issue_6_regression_over_long_lines_are_refused_and_the_rest_is_read() {
     r.stderr_has_line(&format!(
         "{name}:2: kind: unknown kind \"nope\": allowed are entity, relation, event"
     ));
+}
+
+#[test]
+fn issue_6_regression_articles_never_panic_the_extractor() {
+    use dipgraph::extract::{extract, Known, Options, Resources};
+    let res = Resources::load(None).unwrap();
+    let s = TestStore::new("redb");
+    for file in corpus("article") {
+        let text = String::from_utf8_lossy(&std::fs::read(&file).unwrap()).into_owned();
+        for html in [false, true] {
+            let opts = Options {
+                html: Some(html),
+                published: "2024-05-10".parse().ok(),
+                ..Options::default()
+            };
+            let (text, res) = (&text, &res);
+            no_panic(&file, move || {
+                extract(text, "regression", &opts, &Known::default(), res);
+            });
+        }
+        let r = run(s.cmd(&["ingest", "--dry-run", "--published", "2024-05-10"]).arg(&file));
+        let name = file.display().to_string();
+        assert!(!r.stderr.contains("panicked at"), "{name}: panic:\n{}", r.stderr);
+        match r.code {
+            0 => {}
+            DATA_ERROR => assert!(r.stderr.starts_with(&format!("{name}: ")), "{name}: {}", r.stderr),
+            other => panic!("{name}: exit {other}:\n{}", r.stderr),
+        }
+    }
 }

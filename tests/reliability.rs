@@ -723,6 +723,11 @@ fn crash_trials(engine: &'static str) {
                 after.lines().count()
             );
         };
+        // Durability: an import that returned success is never undone.
+        assert!(
+            !status.success() || outcome == 1,
+            "{context}: the import succeeded, but the store is in the state before it"
+        );
         outcomes[outcome] += 1;
         let check = db_run(&db, &["check"]);
         assert_eq!(check.code, 0, "{context}: check found problems:\n{}", check.stdout);

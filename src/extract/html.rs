@@ -141,7 +141,12 @@ pub fn to_plain(src: &str) -> Plain {
 
 /// Decode the character reference at the start of `s`: the character and the bytes used.
 fn entity(s: &str) -> Option<(char, usize)> {
-    let end = s[..s.len().min(12)].find(';')?;
+    // A reference is at most 12 bytes; cut there, or earlier at a character boundary.
+    let mut cut = s.len().min(12);
+    while !s.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let end = s[..cut].find(';')?;
     let body = &s[1..end];
     let c = if let Some(num) = body.strip_prefix('#') {
         let code = match num.strip_prefix(['x', 'X']) {

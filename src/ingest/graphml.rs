@@ -332,6 +332,9 @@ impl<'f> Parser<'f> {
         let mut buf = Vec::new();
         let mut graphs = 0usize;
         let mut root_seen = false;
+        // Whether </graphml> was read: a file cut short must not import as a smaller graph.
+        let mut root_closed = false;
+        let mut last_line;
         let mut nodes: Vec<Element> = Vec::new();
         let mut edges: Vec<Element> = Vec::new();
         let mut current: Option<(In, Element)> = None;
@@ -344,6 +347,7 @@ impl<'f> Parser<'f> {
         loop {
             reader.get_mut().mark();
             let line = reader.get_ref().line();
+            last_line = line;
             buf.clear();
             let event = match reader.read_event_into(&mut buf) {
                 Ok(ev) => ev,
@@ -486,6 +490,7 @@ impl<'f> Parser<'f> {
                             }
                         }
                         "default" => in_default = false,
+                        "graphml" => root_closed = true,
                         "key" => {
                             if let Some((id, def)) = key.take() {
                                 self.keys.insert(id, def);
@@ -505,6 +510,9 @@ impl<'f> Parser<'f> {
         }
         if !root_seen {
             return Err(self.err(1, None, "no <graphml> element: the file is empty"));
+        }
+        if !root_closed {
+            return Err(self.err(last_line, None, "the file ends before </graphml>: it is truncated"));
         }
         for el in nodes.iter_mut() {
             self.apply_defaults("node", el);

@@ -56,8 +56,14 @@ impl Dictionary {
         // A poisoned lock only means another decode panicked; the decompressor keeps no
         // state between calls.
         let mut d = self.decompressor.lock().unwrap_or_else(|p| p.into_inner());
-        d.decompress(data, MAX_VALUE_BYTES)
-            .map_err(|e| format!("cannot decompress: {e}"))
+        // The frame header records the content size (the compressor writes it); without it
+        // the zstd crate would reserve the whole capacity for every value.
+        let size = match zstd::zstd_safe::get_frame_content_size(data) {
+            Ok(Some(n)) if n <= MAX_VALUE_BYTES as u64 => n as usize,
+            Ok(Some(n)) => return Err(format!("a compressed value claims {n} bytes, more than the limit")),
+            _ => return Err("a compressed value without a readable size".into()),
+        };
+        d.decompress(data, size).map_err(|e| format!("cannot decompress: {e}"))
     }
 }
 

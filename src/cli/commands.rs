@@ -29,9 +29,9 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), Failure> {
             max_line_bytes,
         } => {
             let new = !db.exists();
-            let store = Store::open(&db, OpenMode::CreateWith(engine))?;
+            let mut store = Store::open(&db, OpenMode::CreateWith(engine))?;
             let result = import(
-                &store,
+                &mut store,
                 &files,
                 ImportOptions {
                     keep_going,
@@ -240,7 +240,10 @@ fn io_failure(what: &str, e: std::io::Error) -> Failure {
     Failure::new(exit::FAILURE, format!("{what}: {e}"))
 }
 
-fn import(store: &Store, files: &[PathBuf], opts: ImportOptions) -> Result<(), Failure> {
+/// Imports that add or change at least this many events compact the store afterwards.
+const COMPACT_AFTER_EVENTS: u64 = 10_000;
+
+fn import(store: &mut Store, files: &[PathBuf], opts: ImportOptions) -> Result<(), Failure> {
     let progress = std::io::stderr().is_terminal();
     let mut inputs = Vec::with_capacity(files.len());
     for f in files {
@@ -270,6 +273,9 @@ fn import(store: &Store, files: &[PathBuf], opts: ImportOptions) -> Result<(), F
     let keep_going = opts.keep_going;
     match super::export::import_inputs(store, inputs, vocab()?, &opts) {
         Ok(report) => {
+            if report.applied.events_added + report.applied.events_updated >= COMPACT_AFTER_EVENTS {
+                store.compact()?;
+            }
             let summary = import_summary(&report);
             if report.rejected.is_empty() {
                 eprintln!("{summary}");

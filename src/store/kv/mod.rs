@@ -105,6 +105,12 @@ pub trait Kv: Send + Sync {
 
     /// Make every committed write durable (a no-op where commit already is).
     fn flush(&self) -> KvResult<()>;
+
+    /// Give space freed by earlier writes back to the file system, if the engine can.
+    /// Returns whether anything changed. Like a write, it is all or nothing.
+    fn compact(&mut self) -> KvResult<bool> {
+        Ok(false)
+    }
 }
 
 /// An atomic multi-tree write. Dropping it without [`KvWrite::commit`] discards it.

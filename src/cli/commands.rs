@@ -366,27 +366,8 @@ fn write_output(
     let Some(path) = output else {
         return written(render(out));
     };
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
     let name = path.display().to_string();
-    // A temporary file is private (0600); the file it becomes is a report to share, so it
-    // gets the mode an ordinary new file has, or keeps the mode of the file it replaces.
-    let mut builder = tempfile::Builder::new();
-    match std::fs::metadata(path) {
-        Ok(m) => {
-            builder.permissions(m.permissions());
-        }
-        #[cfg(unix)]
-        Err(_) => {
-            use std::os::unix::fs::PermissionsExt;
-            builder.permissions(std::fs::Permissions::from_mode(0o644));
-        }
-        #[cfg(not(unix))]
-        Err(_) => {}
-    }
-    let mut tmp = builder.tempfile_in(dir).map_err(|e| io_failure(&name, e))?;
+    let mut tmp = super::export::shared_file(path)?;
     {
         let mut w = std::io::BufWriter::new(tmp.as_file_mut());
         render(&mut w).map_err(|e| io_failure(&name, e))?;
@@ -396,7 +377,7 @@ fn write_output(
     Ok(())
 }
 
-enum DumpError {
+pub(super) enum DumpError {
     Store(crate::store::StoreError),
     Io(std::io::Error),
 }
@@ -409,7 +390,7 @@ fn dump_failure(e: DumpError, target: &str) -> Failure {
 }
 
 /// Entities by key, then relations by (from, type, to, since), then events by key.
-fn write_dump(store: &Store, out: &mut dyn Write) -> Result<(), DumpError> {
+pub(super) fn write_dump(store: &Store, out: &mut dyn Write) -> Result<(), DumpError> {
     let mut w = InterchangeWriter::new(out);
     for e in store.entities().map_err(DumpError::Store)? {
         w.write(&Record::Entity(e.map_err(DumpError::Store)?))

@@ -246,7 +246,7 @@ fn write_format<R: Records>(
 /// A temporary file beside `path`, to be renamed over it once complete, so that `path` is
 /// replaced whole or left as it was. It gets the mode of the file it replaces, else that of
 /// an ordinary new file (an export is meant to be shared; a temporary file is private).
-fn shared_file(path: &Path) -> Result<tempfile::NamedTempFile, Failure> {
+pub(super) fn shared_file(path: &Path) -> Result<tempfile::NamedTempFile, Failure> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())

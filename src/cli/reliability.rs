@@ -1,8 +1,7 @@
 //! `dipgraph check [--repair]`, `dipgraph backup PATH` and the global `--wait SECONDS`.
 
+use super::commands::{write_dump, DumpError};
 use super::{exit, Failure};
-use crate::export::InterchangeWriter;
-use crate::model::Record;
 use crate::store::{CheckReport, ImportError, ImportOptions, IndexCheck, Input, OpenMode, Problems, Repair, Store};
 use crate::vocab::Vocab;
 use std::hash::Hasher;
@@ -208,28 +207,11 @@ fn hashing<W: Write>(inner: W) -> Hashing<W> {
     }
 }
 
-enum DumpError {
-    Store(crate::store::StoreError),
-    Io(std::io::Error),
-}
-
 /// The store's dump (interchange v1, the order of `dipgraph dump`) into `out`; the hash and
 /// length of what was written.
 fn dump_hashed(store: &Store, out: impl Write) -> Result<(u64, u64), DumpError> {
-    let mut w = InterchangeWriter::new(hashing(BufWriter::with_capacity(1 << 20, out)));
-    for e in store.entities().map_err(DumpError::Store)? {
-        w.write(&Record::Entity(e.map_err(DumpError::Store)?))
-            .map_err(DumpError::Io)?;
-    }
-    for r in store.relations().map_err(DumpError::Store)? {
-        w.write(&Record::Relation(r.map_err(DumpError::Store)?))
-            .map_err(DumpError::Io)?;
-    }
-    for ev in store.events().map_err(DumpError::Store)? {
-        w.write(&Record::Event(ev.map_err(DumpError::Store)?))
-            .map_err(DumpError::Io)?;
-    }
-    let mut h = w.finish().map_err(DumpError::Io)?;
+    let mut h = hashing(BufWriter::with_capacity(1 << 20, out));
+    write_dump(store, &mut h)?;
     h.flush().map_err(DumpError::Io)?;
     Ok((h.hash.finish(), h.bytes))
 }

@@ -72,13 +72,6 @@ fn key_encoding(c: &mut Criterion) {
             }
         })
     });
-    g.bench_function("date", |b| {
-        b.iter(|| {
-            for i in 0..N {
-                black_box(keys::date(black_box(20_220_101 + i as Day), i));
-            }
-        })
-    });
     g.bench_function("alias", |b| {
         b.iter(|| {
             for i in 0..N {
@@ -95,14 +88,12 @@ fn key_encoding(c: &mut Criterion) {
         })
     });
     // An event_links value of 4 members and 4 dyad pairs.
-    let mut links = 4u16.to_be_bytes().to_vec();
-    for id in [11u64, 12, 13, 14] {
-        links.extend_from_slice(&id.to_be_bytes());
-    }
-    for (lo, hi) in [(1u64, 2u64), (1, 3), (2, 3), (3, 4)] {
-        links.extend_from_slice(&lo.to_be_bytes());
-        links.extend_from_slice(&hi.to_be_bytes());
-    }
+    let links = keys::links_value(
+        &[11, 12, 13, 14],
+        &[(1, 2), (1, 3), (2, 3), (3, 4)],
+        "ev:meeting:2022-06-10:0123456789ab",
+        "meeting",
+    );
     g.bench_function("split_links", |b| {
         b.iter(|| {
             for _ in 0..N {

@@ -398,7 +398,7 @@ fn issue_2_newer_format_version_is_refused() {
         assert_eq!(
             r.stderr.trim_end(),
             format!(
-                "store {} has format version 99, newer than this dipgraph supports (1): use a newer dipgraph",
+                "store {} has format version 99, newer than this dipgraph supports (2): use a newer dipgraph",
                 s.path.display()
             )
         );

@@ -68,7 +68,7 @@ fn issue_6_check_finds_corrupted_indexes_and_repair_rebuilds_them() {
 
         // One entry missing, one unexpected, one with a wrong value, in three indexes.
         let (ee_key, _) = with_kv(engine, &s.path, |kv| first(kv, tree::ENTITY_EVENT));
-        let (date_key, _) = with_kv(engine, &s.path, |kv| first(kv, tree::DATE));
+        let (dyad_key, _) = with_kv(engine, &s.path, |kv| first(kv, tree::DYAD));
         let bogus_dyad = keys::dyad(1, 2, 20240101, 999_999);
         tamper(
             engine,
@@ -76,7 +76,7 @@ fn issue_6_check_finds_corrupted_indexes_and_repair_rebuilds_them() {
             &[
                 (tree::ENTITY_EVENT, ee_key, None),
                 (tree::DYAD, bogus_dyad, Some(20240101u32.to_be_bytes().to_vec())),
-                (tree::DATE, date_key, Some(0u32.to_be_bytes().to_vec())),
+                (tree::DYAD, dyad_key, Some(0u32.to_be_bytes().to_vec())),
             ],
         );
         let r = s.run(&["check"]).fails_with(FAILURE);
@@ -89,7 +89,7 @@ fn issue_6_check_finds_corrupted_indexes_and_repair_rebuilds_them() {
         ] {
             assert!(r.stdout.lines().any(|l| l == line), "no line {line:?} in\n{}", r.stdout);
         }
-        for tree in ["entity_event", "dyad", "date"] {
+        for tree in ["entity_event", "dyad"] {
             assert!(
                 r.stdout.contains(&format!("index {tree}: ")),
                 "{tree} not reported:\n{}",
@@ -134,6 +134,69 @@ fn issue_6_check_finds_corrupted_indexes_and_repair_rebuilds_them() {
         let r = s.run(&["contacts", "MAR", "DEU", "--format", "json"]).ok();
         assert!(r.stdout.contains("ev:2022-06-10-romann-visit-rabat"), "{}", r.stdout);
         assert_eq!(s.dump(), before);
+    }
+}
+
+/// A format-1 `event_links` value: member count ‖ members ‖ dyad pairs.
+fn links_v1(links: &keys::Links) -> Vec<u8> {
+    let mut v = (links.members.len() as u16).to_be_bytes().to_vec();
+    for m in &links.members {
+        v.extend_from_slice(&m.to_be_bytes());
+    }
+    for (a, b) in &links.pairs {
+        v.extend_from_slice(&a.to_be_bytes());
+        v.extend_from_slice(&b.to_be_bytes());
+    }
+    v
+}
+
+#[test]
+fn issue_7_a_format_1_store_is_upgraded_when_opened() {
+    for engine in ENGINES {
+        let s = sample_store(engine);
+        let before = s.dump();
+        // Turn the store back into format 1: the old event_links layout, a `date` index
+        // (start day ‖ event id → end day) and format_version 1.
+        let mut edits: Vec<Edit> = vec![(
+            tree::META,
+            b"format_version".to_vec(),
+            Some(1u32.to_be_bytes().to_vec()),
+        )];
+        with_kv(engine, &s.path, |kv| {
+            for pair in kv.scan_prefix(tree::EVENT_LINKS, b"").unwrap() {
+                let (k, v) = pair.unwrap();
+                let links = keys::split_links(&v).expect("a format-2 value");
+                edits.push((tree::EVENT_LINKS, k, Some(links_v1(&links))));
+            }
+            for pair in kv.scan_prefix(tree::ENTITY_EVENT, b"").unwrap() {
+                let (k, end) = pair.unwrap();
+                edits.push(("date", k[8..20].to_vec(), Some(end)));
+            }
+        });
+        assert!(edits.len() > 10);
+        tamper(engine, &s.path, &edits);
+        let date_entries = with_kv(engine, &s.path, |kv| kv.scan_prefix("date", b"").unwrap().count());
+        assert_eq!(date_entries, 5, "{engine}: one date entry per sample event");
+
+        // Any command opens (and so upgrades) it; afterwards it is a consistent format-2 store.
+        let r = s.run(&["check"]).ok();
+        assert!(r.stdout.lines().any(|l| l == "consistent"), "{engine}: {}", r.stdout);
+        assert!(r.stdout.contains("format version 2"), "{engine}: {}", r.stdout);
+        assert_eq!(s.dump(), before, "{engine}");
+        with_kv(engine, &s.path, |kv| {
+            assert_eq!(
+                kv.scan_prefix("date", b"").unwrap().count(),
+                0,
+                "{engine}: date emptied"
+            );
+            for pair in kv.scan_prefix(tree::EVENT_LINKS, b"").unwrap() {
+                let (_, v) = pair.unwrap();
+                let links = keys::split_links(&v).expect("upgraded");
+                assert!(links.key.starts_with("ev:") && !links.event_type.is_empty());
+            }
+        });
+        let r = s.run(&["neighbors", "Dieter Romann", "--format", "json"]).ok();
+        assert!(r.stdout.contains("\"ev:"), "{engine}: {}", r.stdout);
     }
 }
 
@@ -219,7 +282,7 @@ fn issue_6_check_verifies_meta_and_repair_restores_next_id() {
         );
         let r = s.run(&["check"]).fails_with(FAILURE);
         assert!(
-            r.stdout.contains("format_version is 0; this dipgraph writes 1"),
+            r.stdout.contains("format_version is 0; this dipgraph writes 2"),
             "{}",
             r.stdout
         );

@@ -1,7 +1,7 @@
 //! A petgraph `StableGraph` of entities and events loaded from the store on demand.
 
 use crate::model::{Event, PartialDate, Relation};
-use crate::store::{Id, Store, StoreResult};
+use crate::store::{EventSummary, Id, Store, StoreResult};
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction;
@@ -89,14 +89,23 @@ impl Projection {
         }
     }
 
-    /// The node of event `id` without its participations, adding it if absent.
+    /// The node of event `id` without its participations, adding it if absent. Reads the
+    /// event's summary (key and type), not its record.
     pub fn event_node(&mut self, store: &Store, id: Id) -> StoreResult<NodeIndex> {
         match self.node(NodeKind::Event, id) {
             Some(n) => Ok(n),
             None => {
-                let ev = store.event(id)?;
-                Ok(self.add_node(NodeKind::Event, id, &ev.key, &ev.event_type))
+                let summary = store.event_summary(id)?;
+                Ok(self.event_summary_node(id, &summary))
             }
+        }
+    }
+
+    /// The node of event `id`, named from a summary already read, adding it if absent.
+    pub fn event_summary_node(&mut self, id: Id, summary: &EventSummary) -> NodeIndex {
+        match self.node(NodeKind::Event, id) {
+            Some(n) => n,
+            None => self.add_node(NodeKind::Event, id, &summary.key, &summary.event_type),
         }
     }
 

@@ -4,7 +4,7 @@
 use super::{resolve, QueryResult};
 use crate::graph::{NodeKind, Projection};
 use crate::model::{overlaps, Day};
-use crate::store::{Id, Store};
+use crate::store::{EventSummary, Id, Store};
 use petgraph::visit::{EdgeRef, IntoEdgeReferences};
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap, VecDeque};
@@ -62,6 +62,9 @@ pub fn neighbors(store: &Store, name: &str, opts: &NeighborsOptions) -> QueryRes
     let mut queue = VecDeque::new();
     dist.insert((NodeKind::Entity, center), 0);
     queue.push_back((NodeKind::Entity, center));
+    // Each event's summary (key, type, members), read once: the walk needs the members,
+    // the induced subgraph needs all of it.
+    let mut summaries: HashMap<Id, EventSummary> = HashMap::new();
     let mut entity_ids: HashMap<String, Id> = HashMap::new();
     let mut id_of = |key: &str| -> QueryResult<Option<Id>> {
         if let Some(id) = entity_ids.get(key) {
@@ -97,9 +100,9 @@ pub fn neighbors(store: &Store, name: &str, opts: &NeighborsOptions) -> QueryRes
                 }
             }
             (NodeKind::Event, id) => {
-                for m in store.event_members(id)? {
-                    next.push((NodeKind::Entity, m));
-                }
+                let summary = store.event_summary(id)?;
+                next.extend(summary.members.iter().map(|&m| (NodeKind::Entity, m)));
+                summaries.insert(id, summary);
             }
         }
         for n in next {
@@ -121,7 +124,11 @@ pub fn neighbors(store: &Store, name: &str, opts: &NeighborsOptions) -> QueryRes
                 g.entity(store, id)?;
             }
             NodeKind::Event => {
-                g.event_node(store, id)?;
+                // Events at the last hop were not expanded, so their summaries are read now.
+                if let std::collections::hash_map::Entry::Vacant(v) = summaries.entry(id) {
+                    v.insert(store.event_summary(id)?);
+                }
+                g.event_summary_node(id, &summaries[&id]);
             }
         }
     }
@@ -129,7 +136,7 @@ pub fn neighbors(store: &Store, name: &str, opts: &NeighborsOptions) -> QueryRes
         match kind {
             NodeKind::Event => {
                 let en = g.node(NodeKind::Event, id).expect("added above");
-                for m in store.event_members(id)? {
+                for &m in &summaries[&id].members {
                     if let Some(mn) = g.node(NodeKind::Entity, m) {
                         g.add_participation(mn, en, None);
                     }

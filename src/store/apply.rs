@@ -255,8 +255,6 @@ struct EventChunk {
 struct SortedPuts {
     /// `entity_event`: 20-byte key ‖ 4-byte end day.
     entity_event: Vec<[u8; 24]>,
-    /// `date`: 12-byte key ‖ 4-byte end day.
-    date: Vec<[u8; 16]>,
     /// `dyad`: 28-byte key ‖ 4-byte end day.
     dyad: Vec<[u8; 32]>,
     /// `event_key`: key ‖ id.
@@ -561,23 +559,18 @@ impl<'s> Apply<'s> {
         Ok(pairs.into_iter().collect())
     }
 
-    /// Write the event's `event_links` value (members, then its dyads) and its dyad
+    /// Write the event's `event_links` value (members, dyads, key and type) and its dyad
     /// index entries.
     fn write_links(&mut self, id: Id, ev: &Event, members: &BTreeSet<Id>) -> StoreResult<()> {
         let (start, end) = ev.interval();
         let pairs = self.dyads(ev)?;
-        let mut links = Vec::with_capacity(2 + members.len() * 8 + pairs.len() * 16);
-        links.extend_from_slice(&(members.len() as u16).to_be_bytes());
-        for m in members {
-            links.extend_from_slice(&keys::id_bytes(*m));
-        }
         for (a, b) in &pairs {
             self.sorted
                 .dyad
                 .push(concat(&keys::dyad(*a, *b, start, id), &end.to_be_bytes()));
-            links.extend_from_slice(&keys::id_bytes(*a));
-            links.extend_from_slice(&keys::id_bytes(*b));
         }
+        let members: Vec<Id> = members.iter().copied().collect();
+        let links = keys::links_value(&members, &pairs, &ev.key, &ev.event_type);
         self.chunk.links.push((keys::id_bytes(id), links));
         Ok(())
     }
@@ -590,9 +583,9 @@ impl<'s> Apply<'s> {
             .get(tree::EVENT_LINKS, &keys::id_bytes(id))
             .map_err(|e| self.store.kv_err(e))?;
         let links = links.ok_or_else(|| self.store.corrupt(format!("event {id} has no event_links entry")))?;
-        let (_, pairs) = keys::split_links(&links)
+        let links = keys::split_links(&links)
             .ok_or_else(|| self.store.corrupt(format!("event_links {id}: malformed value")))?;
-        for (a, b) in pairs {
+        for (a, b) in links.pairs {
             self.del(tree::DYAD, &keys::dyad(a, b, start, id))?;
         }
         Ok(())
@@ -632,7 +625,6 @@ impl<'s> Apply<'s> {
                 for p in self.participant_ids(&old)? {
                     self.del(tree::ENTITY_EVENT, &keys::entity_event(p, old_start, id))?;
                 }
-                self.del(tree::DATE, &keys::date(old_start, id))?;
                 self.clear_dyads(id, old_start)?;
                 if old == *ev {
                     self.stats.events_reindexed += 1;
@@ -670,7 +662,6 @@ impl<'s> Apply<'s> {
                 .entity_event
                 .push(concat(&keys::entity_event(*p, start, id), &end));
         }
-        self.sorted.date.push(concat(&keys::date(start, id), &end));
         self.write_links(id, ev, &members)?;
         self.indexed.insert(id);
         if self.chunk.records.len() >= CHUNK_EVENTS {
@@ -693,7 +684,6 @@ impl<'s> Apply<'s> {
         let mut sorted = std::mem::take(&mut self.sorted);
         let w = self.w.as_mut();
         let result = put_fixed(w, tree::ENTITY_EVENT, 20, &mut sorted.entity_event)
-            .and_then(|()| put_fixed(w, tree::DATE, 12, &mut sorted.date))
             .and_then(|()| put_fixed(w, tree::DYAD, 28, &mut sorted.dyad))
             .and_then(|()| {
                 sorted.event_key.sort_unstable();

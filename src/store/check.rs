@@ -213,7 +213,6 @@ struct AllExpected {
     alias: Var,
     entity_relation: Fixed<16>,
     entity_event: Fixed<24>,
-    date: Fixed<16>,
     dyad: Fixed<32>,
     event_links: Var,
 }
@@ -266,7 +265,6 @@ impl Store {
             alias: Var::default(),
             entity_relation: Fixed::new(16),
             entity_event: Fixed::new(20),
-            date: Fixed::new(12),
             dyad: Fixed::new(28),
             event_links: Var::default(),
         };
@@ -412,18 +410,15 @@ impl Store {
                 }
             }
             let ascending: BTreeSet<Id> = members.iter().map(|(m, _)| *m).collect();
-            let mut links = Vec::with_capacity(2 + 8 * ascending.len() + 16 * pairs.len());
-            links.extend_from_slice(&(ascending.len() as u16).to_be_bytes());
             for &m in &ascending {
                 exp.entity_event.push(&keys::entity_event(m, start, id), &end);
-                links.extend_from_slice(&keys::id_bytes(m));
             }
             for &(lo, hi) in &pairs {
                 exp.dyad.push(&keys::dyad(lo, hi, start, id), &end);
-                links.extend_from_slice(&keys::id_bytes(lo));
-                links.extend_from_slice(&keys::id_bytes(hi));
             }
-            exp.date.push(&keys::date(start, id), &end);
+            let ascending: Vec<Id> = ascending.into_iter().collect();
+            let pairs: Vec<(Id, Id)> = pairs.into_iter().collect();
+            let links = keys::links_value(&ascending, &pairs, &ev.key, &ev.event_type);
             exp.event_links.push(&keys::id_bytes(id), &links);
         })?;
 
@@ -437,14 +432,13 @@ impl Store {
             ids.sort_unstable();
         }
 
-        let trees: [(&'static str, &mut dyn Expected, Option<&[Id]>); 9] = [
+        let trees: [(&'static str, &mut dyn Expected, Option<&[Id]>); 8] = [
             (tree::ENTITY_KEY, &mut exp.entity_key, Some(&entity_ids)),
             (tree::EVENT_KEY, &mut exp.event_key, Some(&event_ids)),
             (tree::RELATION_KEY, &mut exp.relation_key, Some(&relation_ids)),
             (tree::ALIAS, &mut exp.alias, None),
             (tree::ENTITY_RELATION, &mut exp.entity_relation, None),
             (tree::ENTITY_EVENT, &mut exp.entity_event, None),
-            (tree::DATE, &mut exp.date, None),
             (tree::DYAD, &mut exp.dyad, None),
             (tree::EVENT_LINKS, &mut exp.event_links, None),
         ];
@@ -683,7 +677,6 @@ fn describe_key(tree: &str, k: &[u8]) -> String {
             day(8).unwrap_or(0),
             id(12).unwrap_or(0)
         )),
-        tree::DATE if k.len() == 12 => Some(format!("start {}, event {}", day(0).unwrap_or(0), id(4).unwrap_or(0))),
         tree::DYAD if k.len() == 28 => Some(format!(
             "countries {} and {}, start {}, event {}",
             id(0).unwrap_or(0),
@@ -704,11 +697,17 @@ fn describe_value(tree: &str, v: &[u8]) -> String {
         tree::ENTITY_KEY | tree::EVENT_KEY | tree::RELATION_KEY if v.len() == 8 => {
             format!("id {}", keys::read_id(v).unwrap_or(0))
         }
-        tree::ENTITY_EVENT | tree::DATE | tree::DYAD if v.len() == 4 => {
+        tree::ENTITY_EVENT | tree::DYAD if v.len() == 4 => {
             format!("end {}", keys::day_at(v, 0).unwrap_or(0))
         }
         tree::EVENT_LINKS => match keys::split_links(v) {
-            Some((members, pairs)) => format!("members {members:?}, dyads {pairs:?}"),
+            Some(l) => format!(
+                "members {:?}, dyads {:?}, key {}, type {}",
+                l.members,
+                l.pairs,
+                text(l.key.as_bytes()),
+                text(l.event_type.as_bytes())
+            ),
             None => format!("malformed value {}", hex(v)),
         },
         _ => format!("value {}", hex(v)),

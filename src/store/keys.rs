@@ -49,11 +49,6 @@ pub fn dyad_prefix(a: Id, b: Id) -> Vec<u8> {
     key(&[&id_bytes(lo), &id_bytes(hi)])
 }
 
-/// `date`: event start day ‖ event id.
-pub fn date(start: Day, event: Id) -> Vec<u8> {
-    key(&[&start.to_be_bytes(), &id_bytes(event)])
-}
-
 /// `alias`: folded name ‖ 0x00 ‖ entity id. Folded names never contain 0x00.
 pub fn alias(folded: &str, entity: Id) -> Vec<u8> {
     key(&[folded.as_bytes(), &[0], &id_bytes(entity)])
@@ -78,24 +73,59 @@ pub fn relation_identity(relation_type: &str, from: &str, to: &str, since: &str)
     ])
 }
 
-/// The members and dyad pairs of an event, as `event_links` holds them.
-pub type Links = (Vec<Id>, Vec<(Id, Id)>);
+/// An `event_links` value, decoded: what an event connects, and what names it, so that
+/// walks over the graph need not decode event records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Links<'a> {
+    /// The distinct participant ids, ascending.
+    pub members: Vec<Id>,
+    /// The event's dyads, each (lower, higher), ascending.
+    pub pairs: Vec<(Id, Id)>,
+    pub key: &'a str,
+    pub event_type: &'a str,
+}
 
-/// An `event_links` value: member count (u16) ‖ member ids ‖ dyad pairs (lower, higher).
-/// Returns the members and the pairs, or `None` if the value is malformed.
-pub fn split_links(value: &[u8]) -> Option<Links> {
-    let n = u16::from_be_bytes(value.get(..2)?.try_into().ok()?) as usize;
-    let members_end = 2 + n * 8;
-    let rest = value.get(members_end..)?;
-    if rest.len() % 16 != 0 {
-        return None;
+/// An `event_links` value: member count (u16) ‖ member ids ‖ pair count (u16) ‖ dyad pairs
+/// (lower ‖ higher) ‖ key length (u16) ‖ event key ‖ event type (the rest).
+pub fn links_value(members: &[Id], pairs: &[(Id, Id)], key: &str, event_type: &str) -> Vec<u8> {
+    let mut v = Vec::with_capacity(6 + members.len() * 8 + pairs.len() * 16 + key.len() + event_type.len());
+    v.extend_from_slice(&(members.len() as u16).to_be_bytes());
+    for m in members {
+        v.extend_from_slice(&id_bytes(*m));
     }
-    let members = value[2..members_end].chunks(8).filter_map(read_id).collect();
-    let pairs = rest
+    v.extend_from_slice(&(pairs.len() as u16).to_be_bytes());
+    for (a, b) in pairs {
+        v.extend_from_slice(&id_bytes(*a));
+        v.extend_from_slice(&id_bytes(*b));
+    }
+    v.extend_from_slice(&(key.len() as u16).to_be_bytes());
+    v.extend_from_slice(key.as_bytes());
+    v.extend_from_slice(event_type.as_bytes());
+    v
+}
+
+/// Decode an `event_links` value (see [`links_value`]), or `None` if it is malformed.
+pub fn split_links(value: &[u8]) -> Option<Links<'_>> {
+    let count = |at: usize| Some(u16::from_be_bytes(value.get(at..at + 2)?.try_into().ok()?) as usize);
+    let n = count(0)?;
+    let members = value.get(2..2 + n * 8)?.chunks(8).filter_map(read_id).collect();
+    let pairs_at = 2 + n * 8;
+    let m = count(pairs_at)?;
+    let pairs = value
+        .get(pairs_at + 2..pairs_at + 2 + m * 16)?
         .chunks(16)
         .map(|c| Some((id_at(c, 0)?, id_at(c, 8)?)))
         .collect::<Option<Vec<_>>>()?;
-    Some((members, pairs))
+    let key_at = pairs_at + 2 + m * 16;
+    let k = count(key_at)?;
+    let key = std::str::from_utf8(value.get(key_at + 2..key_at + 2 + k)?).ok()?;
+    let event_type = std::str::from_utf8(value.get(key_at + 2 + k..)?).ok()?;
+    Some(Links {
+        members,
+        pairs,
+        key,
+        event_type,
+    })
 }
 
 #[cfg(test)]
@@ -104,12 +134,24 @@ mod tests {
 
     #[test]
     fn big_endian_keys_sort_numerically() {
-        assert!(date(20220101, 300) > date(20211231, u64::MAX));
+        assert!(dyad(1, 2, 20220101, 300) > dyad(2, 1, 20211231, u64::MAX));
         assert!(entity_event(1, 20220101, 5) < entity_event(1, 20220102, 1));
         assert!(entity_event(1, u32::MAX, u64::MAX) < entity_event(2, 0, 0));
         assert_eq!(dyad(7, 3, 1, 1), dyad(3, 7, 1, 1));
         assert!(dyad(3, 7, 5, 9).starts_with(&dyad_prefix(7, 3)));
         assert_eq!(id_at(&dyad(3, 7, 5, 9), 20), Some(9));
         assert_eq!(day_at(&dyad(3, 7, 5, 9), 16), Some(5));
+    }
+
+    #[test]
+    fn links_round_trip_and_refuse_truncation() {
+        let v = links_value(&[3, 9], &[(1, 2)], "ev:visit:2022-06-10:abc", "visit");
+        let l = split_links(&v).unwrap();
+        assert_eq!(l.members, vec![3, 9]);
+        assert_eq!(l.pairs, vec![(1, 2)]);
+        assert_eq!((l.key, l.event_type), ("ev:visit:2022-06-10:abc", "visit"));
+        for cut in 0..2 + 16 + 2 + 16 + 2 + 23 {
+            assert!(split_links(&v[..cut]).is_none(), "cut at {cut}");
+        }
     }
 }

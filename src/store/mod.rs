@@ -15,6 +15,7 @@ pub mod kv;
 mod merge;
 mod read;
 mod spool;
+mod upgrade;
 
 pub use apply::{ApplyStats, Corrections};
 pub use check::{CheckReport, IndexCheck, Problems, Repair};
@@ -22,7 +23,7 @@ pub use import::{ImportError, ImportOptions, ImportReport, Input};
 pub use keys::Id;
 pub use kv::Engine;
 pub use merge::{CorrectionReport, SplitSpec};
-pub use read::{AliasHit, DatedEvent};
+pub use read::{AliasHit, DatedEvent, EventSummary};
 
 use crate::ingest::{KeyLookup, LookupError};
 use crate::model::{Entity, Event, Relation};
@@ -33,8 +34,9 @@ use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
 
-/// Version of the tree layout. A store with a higher version is refused.
-pub const FORMAT_VERSION: u32 = 1;
+/// Version of the tree layout. A store with a higher version is refused; one with a lower
+/// version is upgraded when it is opened (see `upgrade.rs`).
+pub const FORMAT_VERSION: u32 = 2;
 
 /// The engine new stores use unless told otherwise.
 pub const DEFAULT_ENGINE: Engine = Engine::Redb;
@@ -52,7 +54,6 @@ pub mod tree {
     pub const ENTITY_RELATION: &str = "entity_relation";
     pub const ENTITY_EVENT: &str = "entity_event";
     pub const DYAD: &str = "dyad";
-    pub const DATE: &str = "date";
     pub const EVENT_LINKS: &str = "event_links";
 }
 
@@ -211,13 +212,17 @@ impl Store {
             _lock: lock,
             dictionary: std::sync::OnceLock::new(),
         };
-        store.check_meta(existing.is_none())?;
+        let found = store.check_meta(existing.is_none())?;
         store.load_dictionary()?;
+        if found < FORMAT_VERSION {
+            store.upgrade(found)?;
+        }
         Ok(store)
     }
 
-    /// Verify (or, for a new store, write) the format version and engine name.
-    fn check_meta(&self, new: bool) -> StoreResult<()> {
+    /// Verify (or, for a new store, write) the format version and engine name; returns the
+    /// store's format version.
+    fn check_meta(&self, new: bool) -> StoreResult<u32> {
         let version = self
             .kv
             .get(tree::META, meta::FORMAT_VERSION)
@@ -236,7 +241,8 @@ impl Store {
                 for (k, v) in writes {
                     w.put(tree::META, k, v).map_err(|e| self.kv_err(e))?;
                 }
-                w.commit().map_err(|e| self.kv_err(e))
+                w.commit().map_err(|e| self.kv_err(e))?;
+                Ok(FORMAT_VERSION)
             }
             None => Err(self.corrupt("the meta tree has no format_version")),
             Some(bytes) => {
@@ -254,7 +260,7 @@ impl Store {
                 if recorded.as_deref() != Some(self.kv.engine().name().as_bytes()) {
                     return Err(self.corrupt("the engine recorded in meta does not match the store's files"));
                 }
-                Ok(())
+                Ok(found)
             }
         }
     }

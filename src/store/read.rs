@@ -12,6 +12,15 @@ pub struct DatedEvent {
     pub id: Id,
 }
 
+/// What the graph walks need of an event: its key, type and participants.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventSummary {
+    pub key: String,
+    pub event_type: String,
+    /// Distinct participant ids, ascending.
+    pub members: Vec<Id>,
+}
+
 /// An alias index hit: which entity, and the folded name that matched.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AliasHit {
@@ -67,14 +76,24 @@ impl Store {
 
     /// The distinct participant ids of event `id`, ascending.
     pub fn event_members(&self, id: Id) -> StoreResult<Vec<Id>> {
+        Ok(self.event_summary(id)?.members)
+    }
+
+    /// Event `id`'s key, type and distinct participant ids (ascending), from the
+    /// `event_links` index: one small value, without decoding the event record.
+    pub fn event_summary(&self, id: Id) -> StoreResult<EventSummary> {
         let bytes = self
             .kv
             .get(tree::EVENT_LINKS, &keys::id_bytes(id))
             .map_err(|e| self.kv_err(e))?;
         let bytes = bytes.ok_or_else(|| self.corrupt(format!("event {id} has no event_links entry")))?;
-        let (members, _) =
+        let links =
             keys::split_links(&bytes).ok_or_else(|| self.corrupt(format!("event_links {id}: malformed value")))?;
-        Ok(members)
+        Ok(EventSummary {
+            key: links.key.to_string(),
+            event_type: links.event_type.to_string(),
+            members: links.members,
+        })
     }
 
     /// The relations touching entity `id` (either end), with their ids, in relation id order.

@@ -11,8 +11,9 @@ use super::error::{IngestError, IngestErrors, LookupError};
 use super::jsonl::Located;
 use crate::model::{derived_event_key, Entity, Event, Record, Relation, RelationId};
 use crate::vocab::Vocab;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::collections::hash_map::DefaultHasher;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{Hash, Hasher};
 
 /// What validation needs to know about the store: the type of an existing entity.
@@ -150,12 +151,12 @@ impl<'a> Validator<'a> {
             vocab,
             store,
             files: Vec::new(),
-            entities: HashMap::new(),
-            invalid_entities: HashMap::new(),
+            entities: HashMap::default(),
+            invalid_entities: HashMap::default(),
             relations: Vec::new(),
-            events: HashMap::new(),
+            events: HashMap::default(),
             pending: Vec::new(),
-            store_types: HashMap::new(),
+            store_types: HashMap::default(),
             errors: Vec::new(),
             errors_not_kept: 0,
             bad_lines: BTreeSet::new(),
@@ -405,7 +406,7 @@ impl<'a> Validator<'a> {
         }
 
         // Pending event references, and events that name an entity dropped above.
-        let mut skip_events: HashSet<(u32, usize)> = HashSet::new();
+        let mut skip_events: HashSet<(u32, usize)> = HashSet::default();
         for p in std::mem::take(&mut self.pending) {
             if let Some(problem) = self.settle(&p.key, p.allowed) {
                 self.error(p.file, p.line, Some(p.field), problem);

@@ -11,7 +11,8 @@ use super::{codec, hex, tree, Store, StoreError, StoreResult};
 use crate::ingest::{merge_entity, ValidatedBatch};
 use crate::model::{fold_name, overlaps, DayRange, Entity, Event, Relation, RelationId};
 use crate::store::kv::{KvResult, KvWrite};
-use std::collections::{BTreeSet, HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::collections::BTreeSet;
 
 /// What an apply changed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
@@ -74,7 +75,7 @@ impl Store {
         &self,
         entities: &[Entity],
         relations: &[Relation],
-        events: impl Iterator<Item = StoreResult<(Event, Option<Vec<u8>>)>>,
+        events: impl Iterator<Item = StoreResult<(Event, Option<Vec<u8>>)>> + Send,
     ) -> StoreResult<ApplyStats> {
         self.apply_all(entities, relations, events, &Corrections::default())
     }
@@ -83,7 +84,7 @@ impl Store {
         &self,
         entities: &[Entity],
         relations: &[Relation],
-        events: impl Iterator<Item = StoreResult<(Event, Option<Vec<u8>>)>>,
+        events: impl Iterator<Item = StoreResult<(Event, Option<Vec<u8>>)>> + Send,
         corrections: &Corrections,
     ) -> StoreResult<ApplyStats> {
         let next_id = match self
@@ -100,25 +101,27 @@ impl Store {
             w,
             next_id,
             stats: ApplyStats::default(),
-            entity_ids: HashMap::new(),
-            entities: HashMap::new(),
-            relations: HashMap::new(),
-            new_links: HashMap::new(),
+            entity_ids: HashMap::default(),
+            entities: HashMap::default(),
+            relations: HashMap::default(),
+            new_links: HashMap::default(),
             side_dirty: BTreeSet::new(),
-            indexed: HashSet::new(),
-            sides: HashMap::new(),
+            indexed: HashSet::default(),
+            sides: HashMap::default(),
             sorted: SortedPuts::default(),
             chunk: EventChunk::default(),
-            compressor: None,
+            events_stored: true,
             replace_entities: corrections.replace_entities,
-            deleted_relations: HashSet::new(),
+            deleted_relations: HashSet::default(),
         };
         let mut events = events.peekable();
+        // Compresses event records with the store's dictionary, when it has one.
+        let mut compressor: Option<zstd::bulk::Compressor<'static>> = None;
         // A store without a dictionary trains one from the first large batch of events.
         let mut trained: Option<codec::Dictionary> = None;
         let mut head: Vec<(Event, Option<Vec<u8>>)> = Vec::new();
         match self.dictionary() {
-            Some(d) => a.compressor = Some(d.compressor().map_err(|m| self.corrupt(format!("event_dict: {m}")))?),
+            Some(d) => compressor = Some(d.compressor().map_err(|m| self.corrupt(format!("event_dict: {m}")))?),
             None => {
                 while head.len() < DICTIONARY_SAMPLES {
                     match events.next() {
@@ -142,7 +145,7 @@ impl Store {
                     if let Ok(raw) = codec::Dictionary::train(&samples) {
                         if let Ok(d) = codec::Dictionary::new(raw) {
                             a.put(tree::META, super::meta::EVENT_DICT, d.raw())?;
-                            a.compressor = d.compressor().ok();
+                            compressor = d.compressor().ok();
                             trained = Some(d);
                         }
                     }
@@ -159,13 +162,27 @@ impl Store {
             a.relation(r)?;
         }
         a.spread_side_changes()?;
-        for (ev, encoded) in head {
-            a.event(&ev, encoded)?;
-        }
-        for ev in events {
-            let (ev, encoded) = ev?;
-            a.event(&ev, encoded)?;
-        }
+        // A store without events needs no lookup of each event's key: the batch's keys are
+        // distinct, so every event is new.
+        a.events_stored = self
+            .kv
+            .scan_prefix(tree::EVENT_KEY, b"")
+            .map_err(|e| self.kv_err(e))?
+            .next()
+            .is_some();
+        // Events are encoded and compressed on a second thread while this one indexes and
+        // writes them: the two halves cost about the same.
+        std::thread::scope(|scope| -> StoreResult<()> {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<EncodedGroup>(4);
+            let all = head.into_iter().map(Ok).chain(events);
+            scope.spawn(move || encode_events(self, all, compressor, tx));
+            for group in rx {
+                for (ev, bytes) in group? {
+                    a.event(&ev, bytes)?;
+                }
+            }
+            Ok(())
+        })?;
         a.reindex_dirty()?;
         for key in &corrections.delete_entities {
             a.delete_entity(key)?;
@@ -212,8 +229,9 @@ struct Apply<'s> {
     sorted: SortedPuts,
     /// Event records and links not yet written.
     chunk: EventChunk,
-    /// Compresses event records with the store's dictionary, when it has one.
-    compressor: Option<zstd::bulk::Compressor<'static>>,
+    /// Whether the store held any event before this apply (if not, no event key is looked
+    /// up).
+    events_stored: bool,
     /// Entities in the batch replace stored ones instead of being merged into them.
     replace_entities: bool,
     /// Relations removed in this apply (still visible in the committed state it reads).
@@ -230,6 +248,57 @@ pub struct Corrections {
     /// Entities to remove after the batch is written; the batch must have moved every
     /// event, relation and `country` reference away from them.
     pub delete_entities: Vec<String>,
+}
+
+/// Events travel from encoding to indexing in groups of this many.
+const ENCODED_GROUP: usize = 256;
+
+/// A group of events with their records encoded (and compressed), or why encoding stopped.
+type EncodedGroup = StoreResult<Vec<(Event, Vec<u8>)>>;
+
+/// Encode each event's record (unless it comes encoded) and compress it with `compressor`,
+/// sending them on in groups; stops at the first error, which it sends, or when the
+/// receiver is gone.
+fn encode_events(
+    store: &Store,
+    events: impl Iterator<Item = StoreResult<(Event, Option<Vec<u8>>)>>,
+    mut compressor: Option<zstd::bulk::Compressor<'static>>,
+    tx: std::sync::mpsc::SyncSender<EncodedGroup>,
+) {
+    let unwritable = |what: String| StoreError::Unwritable {
+        path: store.path.clone(),
+        what: format!("record in tree event: {what}"),
+    };
+    let mut group = Vec::with_capacity(ENCODED_GROUP);
+    for item in events {
+        let encoded = item.and_then(|(ev, encoded)| {
+            let mut bytes = match encoded {
+                Some(bytes) => bytes,
+                None => codec::encode(&ev).map_err(unwritable)?,
+            };
+            if let Some(c) = &mut compressor {
+                bytes = codec::compress(c, &bytes).map_err(unwritable)?;
+            }
+            Ok((ev, bytes))
+        });
+        match encoded {
+            Ok(pair) => {
+                group.push(pair);
+                if group.len() == ENCODED_GROUP
+                    && tx
+                        .send(Ok(std::mem::replace(&mut group, Vec::with_capacity(ENCODED_GROUP))))
+                        .is_err()
+                {
+                    return;
+                }
+            }
+            Err(e) => {
+                let _ = tx.send(Err(e));
+                return;
+            }
+        }
+    }
+    let _ = tx.send(Ok(group));
 }
 
 /// A store without a dictionary trains one when a batch brings at least this many events…
@@ -609,8 +678,13 @@ impl<'s> Apply<'s> {
             .collect()
     }
 
-    fn event(&mut self, ev: &Event, encoded: Option<Vec<u8>>) -> StoreResult<()> {
-        let id = match self.store.id_of(tree::EVENT_KEY, &ev.key)? {
+    /// Write event `ev`, whose record is already encoded (and compressed) as `bytes`.
+    fn event(&mut self, ev: &Event, bytes: Vec<u8>) -> StoreResult<()> {
+        let stored = match self.events_stored {
+            true => self.store.id_of(tree::EVENT_KEY, &ev.key)?,
+            false => None,
+        };
+        let id = match stored {
             Some(id) => {
                 let old: Event = self
                     .store
@@ -643,17 +717,6 @@ impl<'s> Apply<'s> {
             }
         };
         let start = ev.date.start();
-        let unwritable = |what: String| StoreError::Unwritable {
-            path: self.store.path.clone(),
-            what: format!("record in tree event: {what}"),
-        };
-        let mut bytes = match encoded {
-            Some(bytes) => bytes,
-            None => codec::encode(ev).map_err(unwritable)?,
-        };
-        if let Some(c) = &mut self.compressor {
-            bytes = codec::compress(c, &bytes).map_err(unwritable)?;
-        }
         self.chunk.records.push((keys::id_bytes(id), bytes));
         let members = self.participant_ids(ev)?;
         let end = ev.interval().1.to_be_bytes();

@@ -383,7 +383,7 @@ impl Store {
     }
 
     /// Return the space an import left unused to the file system (redb only). Worth it after
-    /// large imports: at 1M events it takes about 1.5 s and shrinks the file by 40 %.
+    /// large imports: at 1M events it takes about 1 s and shrinks the file by 40 %.
     pub fn compact(&mut self) -> StoreResult<bool> {
         let path = self.path.clone();
         self.kv.compact().map_err(|source| StoreError::Kv { path, source })

@@ -154,3 +154,6 @@ fn queries(c: &mut Criterion) {
 
 criterion_group!(benches, queries);
 criterion_main!(benches);
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

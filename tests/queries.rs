@@ -1532,3 +1532,82 @@ fn issue_3_side_follows_the_position_held_at_the_event_date_and_is_reindexed() {
         assert_eq!(fresh.dump(), s.dump());
     }
 }
+
+/// One store handle answers queries, is written through, and answers again: what it reads
+/// after the write is the written state, never a record decoded before it (the handle keeps
+/// decoded records between queries, and redb reads share a transaction until the next write).
+#[test]
+fn issue_7_a_store_handle_never_serves_records_older_than_its_last_write() {
+    use dipgraph::query::{contacts, ContactFilter};
+    use dipgraph::store::{ImportOptions, Input, OpenMode, Store};
+    use dipgraph::vocab::Vocab;
+    let vocab = Vocab::embedded().expect("embedded ontology");
+    let import = |store: &Store, jsonl: &str| {
+        let input = Input {
+            name: "change.jsonl".into(),
+            reader: Box::new(jsonl.as_bytes()),
+        };
+        store
+            .import(vec![input], &vocab, &ImportOptions::default())
+            .expect("import");
+    };
+    for engine in ENGINES {
+        let s = TestStore::new(engine);
+        s.import(&repo(SAMPLE)).ok();
+        let store = Store::open(&s.path, OpenMode::Existing).expect("store opens");
+        let titles = |store: &Store| -> Vec<Option<String>> {
+            contacts(store, &vocab, "MAR", "DEU", &ContactFilter::default())
+                .expect("contacts")
+                .into_iter()
+                .map(|c| c.title)
+                .collect()
+        };
+        let before = titles(&store);
+        assert!(before
+            .iter()
+            .any(|t| t.as_deref().is_some_and(|t| t.starts_with("BfV president"))));
+        let ev = store
+            .event_id("ev:2023-bfv-visit-rabat")
+            .unwrap()
+            .expect("sample event");
+        let deu = store.entity_id("DEU").unwrap().expect("sample country");
+        assert!(!store.entity(deu).unwrap().aliases.iter().any(|a| a == "Bundesrepublik"));
+
+        // The same event with a new title, and a new alias for Germany.
+        let sample = std::fs::read_to_string(repo(SAMPLE)).unwrap();
+        let line = sample
+            .lines()
+            .find(|l| l.contains("\"key\":\"ev:2023-bfv-visit-rabat\""))
+            .expect("the event's line");
+        let mut event: Value = serde_json::from_str(line).unwrap();
+        event["title"] = json!("A retitled visit");
+        let change = format!(
+            "{}\n{}\n",
+            json!({"kind": "entity", "key": "DEU", "type": "country", "name": "Germany", "aliases": ["Bundesrepublik"]}),
+            event
+        );
+        import(&store, &change);
+
+        assert_eq!(
+            store.event(ev).unwrap().title.as_deref(),
+            Some("A retitled visit"),
+            "{engine}"
+        );
+        assert!(
+            store.entity(deu).unwrap().aliases.iter().any(|a| a == "Bundesrepublik"),
+            "{engine}"
+        );
+        let after = titles(&store);
+        assert_eq!(after.len(), before.len(), "{engine}");
+        assert!(
+            after.iter().any(|t| t.as_deref() == Some("A retitled visit")),
+            "{engine}: {after:?}"
+        );
+        assert!(
+            !after
+                .iter()
+                .any(|t| t.as_deref().is_some_and(|t| t.starts_with("BfV president"))),
+            "{engine}"
+        );
+    }
+}

@@ -32,7 +32,7 @@ pub struct Position {
 /// A per-query cache of entities and their positions.
 pub struct Facts<'s> {
     store: &'s Store,
-    entities: HashMap<Id, Entity>,
+    entities: HashMap<Id, std::sync::Arc<Entity>>,
     positions: HashMap<Id, Vec<Position>>,
 }
 
@@ -52,7 +52,7 @@ impl<'s> Facts<'s> {
     /// The entity record of `id`.
     pub fn entity(&mut self, id: Id) -> StoreResult<&Entity> {
         if !self.entities.contains_key(&id) {
-            let e = self.store.entity(id)?;
+            let e = self.store.entity_shared(id)?;
             self.entities.insert(id, e);
         }
         Ok(&self.entities[&id])

@@ -156,7 +156,7 @@ pub fn contacts(store: &Store, vocab: &Vocab, a: &str, b: &str, filter: &Contact
 /// A contact with the event record and id behind it.
 pub(crate) struct Matched {
     pub id: Id,
-    pub event: Event,
+    pub event: std::sync::Arc<Event>,
     pub contact: Contact,
 }
 
@@ -183,7 +183,7 @@ pub(crate) fn contacts_with<'s>(
         if entry.end < from {
             continue;
         }
-        let event = store.event(entry.id)?;
+        let event = store.event_shared(entry.id)?;
         if !filter.types.is_empty() && !filter.types.contains(&event.event_type) {
             continue;
         }

@@ -4,7 +4,7 @@
 use super::contacts::{contacts_with, Contact, ContactFilter, NamedRef};
 use super::{resolve_country, QueryResult};
 use crate::graph::{EdgeKind, NodeKind, Projection};
-use crate::model::{overlaps, PartialDate, Precision};
+use crate::model::{overlaps, Event, PartialDate, Precision};
 use crate::store::Store;
 use crate::vocab::Vocab;
 use petgraph::visit::EdgeRef;
@@ -96,7 +96,7 @@ pub fn timeline(store: &Store, vocab: &Vocab, a: &str, b: &str, filter: &Contact
     let mut event_nodes = Vec::with_capacity(matched.len());
     let mut found = Vec::with_capacity(matched.len());
     for m in matched {
-        let n = g.add_loaded_event(m.id, m.event.clone());
+        let n = g.add_loaded_event(m.id, Event::clone(&m.event));
         for p in &m.event.participants {
             let Some(pid) = builder.id(&p.entity)? else { continue };
             let e = builder.facts.entity(pid)?;

@@ -131,6 +131,8 @@ pub struct Store {
     _lock: File,
     /// The event records' compression dictionary; set at most once in a store's life.
     dictionary: std::sync::OnceLock<codec::Dictionary>,
+    /// Records decoded by earlier reads of this handle (see `read.rs`).
+    decoded: std::sync::Mutex<read::DecodedRecords>,
 }
 
 const LOCK_FILE: &str = "lock";
@@ -211,6 +213,7 @@ impl Store {
             path: path.to_path_buf(),
             _lock: lock,
             dictionary: std::sync::OnceLock::new(),
+            decoded: std::sync::Mutex::default(),
         };
         let found = store.check_meta(existing.is_none())?;
         store.load_dictionary()?;

@@ -3,6 +3,23 @@
 use super::keys::{self, Id};
 use super::{hex, tree, Store, StoreResult};
 use crate::model::{Day, Entity, Event, Relation};
+use rustc_hash::FxHashMap;
+use std::sync::Arc;
+
+/// How many decoded records of each kind a store handle keeps; when a kind reaches it, that
+/// kind's cache is emptied and refills.
+const DECODED_MAX: usize = 65_536;
+
+/// Entity and event records decoded by earlier reads of one store handle, so that repeated
+/// queries in one process do not decompress and decode them again. Valid for one engine
+/// generation: every write empties it (a store handle holds the store's exclusive lock, so
+/// no other process writes meanwhile).
+#[derive(Default)]
+pub(super) struct DecodedRecords {
+    generation: u64,
+    entities: FxHashMap<Id, Arc<Entity>>,
+    events: FxHashMap<Id, Arc<Event>>,
+}
 
 /// One entry of a date-ordered event index: the event's first and last day and its id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -110,13 +127,59 @@ impl Store {
     }
 
     pub fn entity(&self, id: Id) -> StoreResult<Entity> {
-        self.record(tree::ENTITY, id)?
-            .ok_or_else(|| self.corrupt(format!("entity {id} is missing")))
+        let shared = self.entity_shared(id)?;
+        Ok(Entity::clone(&shared))
     }
 
     pub fn event(&self, id: Id) -> StoreResult<Event> {
-        self.record(tree::EVENT, id)?
-            .ok_or_else(|| self.corrupt(format!("event {id} is missing")))
+        let shared = self.event_shared(id)?;
+        Ok(Event::clone(&shared))
+    }
+
+    /// Entity `id`, shared with the handle's cache of decoded records.
+    pub fn entity_shared(&self, id: Id) -> StoreResult<Arc<Entity>> {
+        self.decoded(id, tree::ENTITY, |d| &mut d.entities, "entity")
+    }
+
+    /// Event `id`, shared with the handle's cache of decoded records.
+    pub fn event_shared(&self, id: Id) -> StoreResult<Arc<Event>> {
+        self.decoded(id, tree::EVENT, |d| &mut d.events, "event")
+    }
+
+    fn decoded<T: serde::de::DeserializeOwned>(
+        &self,
+        id: Id,
+        tree: &str,
+        kind: fn(&mut DecodedRecords) -> &mut FxHashMap<Id, Arc<T>>,
+        what: &str,
+    ) -> StoreResult<Arc<T>> {
+        let generation = self.kv.generation();
+        {
+            // A poisoned lock only means a reader panicked; the maps hold whole values.
+            let mut d = self.decoded.lock().unwrap_or_else(|p| p.into_inner());
+            if d.generation != generation {
+                d.entities.clear();
+                d.events.clear();
+                d.generation = generation;
+            }
+            if let Some(v) = kind(&mut d).get(&id) {
+                return Ok(v.clone());
+            }
+        }
+        let value: Arc<T> = Arc::new(
+            self.record(tree, id)?
+                .ok_or_else(|| self.corrupt(format!("{what} {id} is missing")))?,
+        );
+        let mut d = self.decoded.lock().unwrap_or_else(|p| p.into_inner());
+        // Read before a write that began meanwhile: keep it out of the newer generation.
+        if d.generation == generation {
+            let map = kind(&mut d);
+            if map.len() >= DECODED_MAX {
+                map.clear();
+            }
+            map.insert(id, value.clone());
+        }
+        Ok(value)
     }
 
     pub fn event_id(&self, key: &str) -> StoreResult<Option<Id>> {

@@ -106,6 +106,11 @@ pub trait Kv: Send + Sync {
     /// Make every committed write durable (a no-op where commit already is).
     fn flush(&self) -> KvResult<()>;
 
+    /// A number that changes whenever a write begins or commits (and when the files are
+    /// reopened). Caches of decoded records above the seam are valid only while it stays
+    /// the same.
+    fn generation(&self) -> u64;
+
     /// Give space freed by earlier writes back to the file system, if the engine can.
     /// Returns whether anything changed. Like a write, it is all or nothing.
     fn compact(&mut self) -> KvResult<bool> {

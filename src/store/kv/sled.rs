@@ -19,6 +19,7 @@
 
 use std::ops::Bound;
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use super::{check_tree_name, Engine, KvError, KvIter, KvResult, KvWrite};
@@ -41,6 +42,8 @@ pub struct SledKv {
     // Kept so that the database (and its flusher thread) lives exactly as long as this value.
     _db: sled::Db,
     tree: sled::Tree,
+    /// See [`super::Kv::generation`].
+    generation: AtomicU64,
 }
 
 impl SledKv {
@@ -66,7 +69,11 @@ impl SledKv {
             }
         };
         let tree = db.open_tree(SLED_TREE).map_err(sled_error)?;
-        Ok(SledKv { _db: db, tree })
+        Ok(SledKv {
+            _db: db,
+            tree,
+            generation: AtomicU64::new(0),
+        })
     }
 }
 
@@ -148,15 +155,21 @@ impl super::Kv for SledKv {
     }
 
     fn begin_write(&self) -> KvResult<Box<dyn KvWrite + '_>> {
+        self.generation.fetch_add(1, Ordering::AcqRel);
         Ok(Box::new(SledWrite {
             tree: &self.tree,
             batch: sled::Batch::default(),
+            generation: &self.generation,
         }))
     }
 
     fn flush(&self) -> KvResult<()> {
         self.tree.flush().map_err(sled_error)?;
         Ok(())
+    }
+
+    fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
     }
 }
 
@@ -165,6 +178,8 @@ impl super::Kv for SledKv {
 struct SledWrite<'a> {
     tree: &'a sled::Tree,
     batch: sled::Batch,
+    /// The engine's generation, advanced at commit.
+    generation: &'a AtomicU64,
 }
 
 impl KvWrite for SledWrite<'_> {
@@ -183,7 +198,9 @@ impl KvWrite for SledWrite<'_> {
     fn commit(self: Box<Self>) -> KvResult<()> {
         // apply_batch makes the batch atomic for readers and for recovery; only the flush
         // makes it durable (sled otherwise flushes in the background every 500 ms).
-        self.tree.apply_batch(self.batch).map_err(sled_error)?;
+        let applied = self.tree.apply_batch(self.batch).map_err(sled_error);
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        applied?;
         self.tree.flush().map_err(sled_error)?;
         Ok(())
     }

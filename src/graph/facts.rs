@@ -9,7 +9,8 @@
 use crate::model::{overlaps, DayRange, Entity, PartialDate};
 use crate::store::{Id, Store, StoreResult};
 use crate::vocab::Vocab;
-use std::collections::{BTreeSet, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeSet;
 
 /// A position an entity holds (a `holds_position` relation), with what it gives.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,8 +41,8 @@ impl<'s> Facts<'s> {
     pub fn new(store: &'s Store) -> Self {
         Facts {
             store,
-            entities: HashMap::new(),
-            positions: HashMap::new(),
+            entities: HashMap::default(),
+            positions: HashMap::default(),
         }
     }
 

@@ -6,8 +6,8 @@ use crate::graph::Facts;
 use crate::model::{Day, Event, PartialDate, Source};
 use crate::store::{Id, Store};
 use crate::vocab::Vocab;
+use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
-use std::collections::HashMap;
 
 /// Which contacts to keep. Empty lists keep everything.
 #[derive(Debug, Clone, Default)]
@@ -214,7 +214,7 @@ impl<'s> ContactBuilder<'s> {
     pub fn new(store: &'s Store, with_offices: bool) -> Self {
         ContactBuilder {
             facts: Facts::new(store),
-            ids: HashMap::new(),
+            ids: HashMap::default(),
             with_offices,
         }
     }

@@ -84,6 +84,16 @@ mkdir -p "$WORK"
 WORK=$(cd "$WORK" && pwd)
 RESULTS=$WORK/results
 mkdir -p "$RESULTS"
+# On a fresh Debian machine (as root), install the two tools the timing needs.
+missing=()
+command -v hyperfine >/dev/null || missing+=(hyperfine)
+[ -x /usr/bin/time ] || missing+=(time)
+if [ ${#missing[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "run.sh: installing ${missing[*]} with apt-get" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null ||
+        echo "run.sh: apt-get could not install ${missing[*]}" >&2
+fi
 command -v hyperfine >/dev/null || {
     echo "run.sh: hyperfine is needed (apt-get install -y hyperfine)" >&2
     exit 2

@@ -139,13 +139,8 @@ impl Tokens {
                 }
             }
             if separator && word_chars == 0 {
-                if let Some(mut t) = cur.take() {
-                    t.view.1 = view.len();
-                    if all_digits {
-                        t.kind = Kind::Number;
-                    }
-                    t.caps = letters >= 2 && !lower_seen;
-                    toks.push(t);
+                if let Some(t) = cur.take() {
+                    toks.push(finish_token(t, view.len(), all_digits, letters, lower_seen));
                 }
                 if raw == '\n' || raw == '\r' || raw == '\u{2029}' {
                     newline = true;
@@ -178,13 +173,8 @@ impl Tokens {
             }
             prev_char = Some(raw);
         }
-        if let Some(mut t) = cur.take() {
-            t.view.1 = view.len();
-            if all_digits {
-                t.kind = Kind::Number;
-            }
-            t.caps = letters >= 2 && !lower_seen;
-            toks.push(t);
+        if let Some(t) = cur.take() {
+            toks.push(finish_token(t, view.len(), all_digits, letters, lower_seen));
         }
         let mut tok_at = vec![u32::MAX; view.len() + 1];
         for (n, t) in toks.iter().enumerate() {
@@ -240,6 +230,18 @@ pub fn is_arabic(word: &str) -> bool {
     word.chars()
         .next()
         .is_some_and(|c| ('\u{0600}'..='\u{06FF}').contains(&c))
+}
+
+/// A token whose last character has been read: its view ends at `view_end`, it is a number
+/// if all its characters were digits, and all-caps if it has two letters or more and no
+/// lowercase one.
+fn finish_token(mut t: Token, view_end: usize, all_digits: bool, letters: usize, lower_seen: bool) -> Token {
+    t.view.1 = view_end;
+    if all_digits {
+        t.kind = Kind::Number;
+    }
+    t.caps = letters >= 2 && !lower_seen;
+    t
 }
 
 #[cfg(test)]

@@ -93,12 +93,22 @@ impl Store {
 
     /// The distinct participant ids of event `id`, ascending.
     pub fn event_members(&self, id: Id) -> StoreResult<Vec<Id>> {
-        Ok(self.event_summary(id)?.members)
+        self.with_links(id, |links| links.members)
     }
 
     /// Event `id`'s key, type and distinct participant ids (ascending), from the
     /// `event_links` index: one small value, without decoding the event record.
     pub fn event_summary(&self, id: Id) -> StoreResult<EventSummary> {
+        self.with_links(id, |links| EventSummary {
+            key: links.key.to_string(),
+            event_type: links.event_type.to_string(),
+            members: links.members,
+        })
+    }
+
+    /// Read and decode event `id`'s `event_links` value and take what `f` needs of it (the
+    /// walks over members alone then copy no key or type).
+    fn with_links<T>(&self, id: Id, f: impl FnOnce(keys::Links<'_>) -> T) -> StoreResult<T> {
         let bytes = self
             .kv
             .get(tree::EVENT_LINKS, &keys::id_bytes(id))
@@ -106,11 +116,7 @@ impl Store {
         let bytes = bytes.ok_or_else(|| self.corrupt(format!("event {id} has no event_links entry")))?;
         let links =
             keys::split_links(&bytes).ok_or_else(|| self.corrupt(format!("event_links {id}: malformed value")))?;
-        Ok(EventSummary {
-            key: links.key.to_string(),
-            event_type: links.event_type.to_string(),
-            members: links.members,
-        })
+        Ok(f(links))
     }
 
     /// The relations touching entity `id` (either end), with their ids, in relation id order.

@@ -7,7 +7,7 @@
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use dipgraph::export::graphml::GraphmlWriter;
 use dipgraph::export::subgraph::write_graph;
-use dipgraph::model::{Entity, Event, Participant, PropValue, Props, Relation, Source};
+use dipgraph::model::{Entity, Event, EventStatus, Participant, PropValue, Props, Relation, Source};
 use dipgraph::query::Selection;
 
 fn entity(key: String, entity_type: &str, name: String, country: Option<String>) -> Entity {
@@ -75,6 +75,7 @@ fn selection(events: usize) -> Selection {
                 ..Source::default()
             }],
             confidence: Some(0.8),
+            status: EventStatus::Reported,
             props,
         });
     }

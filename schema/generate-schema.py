@@ -28,6 +28,9 @@ YEAR = "(?:[1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])"  # 0001..9999
 MONTH = "(?:0[1-9]|1[0-2])"
 DAY = "(?:0[1-9]|[12][0-9]|3[01])"
 DATE = f"^{YEAR}(?:-{MONTH}(?:-{DAY})?)?$"
+
+# Event statuses (interchange v1.1): a closed list, as EventStatus in src/model/mod.rs.
+STATUSES = ["reported", "planned", "cancelled", "denied"]
 PUBLISHED = f"^{YEAR}(?:-{MONTH}(?:-{DAY}(?:T.*)?)?)?$"
 
 # key_problem(): no control character (Unicode Cc) anywhere, and no white space (Rust's
@@ -250,6 +253,13 @@ def build(ontology):
                         "type": "number",
                         "minimum": 0,
                         "maximum": 1,
+                    },
+                    "status": {
+                        "description": "reported (the default when absent: reported as having happened), "
+                        "planned (announced, not yet done when reported), cancelled (called off or "
+                        "postponed), denied (officially denied). Added in v1.1.",
+                        "enum": STATUSES,
+                        "default": "reported",
                     },
                     "props": ref("props"),
                 },

@@ -385,7 +385,7 @@ fn issue_2_second_process_gets_the_lock_error() {
 
 #[test]
 fn issue_2_newer_format_version_is_refused() {
-    use dipgraph::store::{kv, tree, Engine};
+    use dipgraph::store::{kv, tree, Engine, FORMAT_VERSION};
     for engine in [Engine::Redb, Engine::Sled] {
         let s = sample_store(engine.name());
         {
@@ -398,7 +398,7 @@ fn issue_2_newer_format_version_is_refused() {
         assert_eq!(
             r.stderr.trim_end(),
             format!(
-                "store {} has format version 99, newer than this dipgraph supports (2): use a newer dipgraph",
+                "store {} has format version 99, newer than this dipgraph supports ({FORMAT_VERSION}): use a newer dipgraph",
                 s.path.display()
             )
         );

@@ -155,13 +155,17 @@ fn issue_7_a_format_1_store_is_upgraded_when_opened() {
     for engine in ENGINES {
         let s = sample_store(engine);
         let before = s.dump();
-        // Turn the store back into format 1: the old event_links layout, a `date` index
-        // (start day ‖ event id → end day) and format_version 1.
+        // Turn the store back into format 1: event records without a status, the old
+        // event_links layout, a `date` index (start day ‖ event id → end day) and
+        // format_version 1.
         let mut edits: Vec<Edit> = vec![(
             tree::META,
             b"format_version".to_vec(),
             Some(1u32.to_be_bytes().to_vec()),
         )];
+        for (k, v) in crate::status::event_records_as_format_2(engine, &s.path) {
+            edits.push((tree::EVENT, k, Some(v)));
+        }
         with_kv(engine, &s.path, |kv| {
             for pair in kv.scan_prefix(tree::EVENT_LINKS, b"").unwrap() {
                 let (k, v) = pair.unwrap();
@@ -178,10 +182,11 @@ fn issue_7_a_format_1_store_is_upgraded_when_opened() {
         let date_entries = with_kv(engine, &s.path, |kv| kv.scan_prefix("date", b"").unwrap().count());
         assert_eq!(date_entries, 5, "{engine}: one date entry per sample event");
 
-        // Any command opens (and so upgrades) it; afterwards it is a consistent format-2 store.
+        // Any command opens (and so upgrades) it; afterwards it is a consistent store of the
+        // current format.
         let r = s.run(&["check"]).ok();
         assert!(r.stdout.lines().any(|l| l == "consistent"), "{engine}: {}", r.stdout);
-        assert!(r.stdout.contains("format version 2"), "{engine}: {}", r.stdout);
+        assert!(r.stdout.contains("format version 3"), "{engine}: {}", r.stdout);
         assert_eq!(s.dump(), before, "{engine}");
         with_kv(engine, &s.path, |kv| {
             assert_eq!(
@@ -282,7 +287,7 @@ fn issue_6_check_verifies_meta_and_repair_restores_next_id() {
         );
         let r = s.run(&["check"]).fails_with(FAILURE);
         assert!(
-            r.stdout.contains("format_version is 0; this dipgraph writes 2"),
+            r.stdout.contains("format_version is 0; this dipgraph writes 3"),
             "{}",
             r.stdout
         );

@@ -20,7 +20,7 @@ fn read_json(rel: &str) -> Value {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
 
-fn validator() -> jsonschema::Validator {
+pub(crate) fn validator() -> jsonschema::Validator {
     jsonschema::draft202012::new(&read_json(SCHEMA)).unwrap_or_else(|e| panic!("{SCHEMA} does not compile: {e}"))
 }
 
@@ -33,7 +33,7 @@ fn schema_errors(v: &jsonschema::Validator, record: &Value) -> Vec<String> {
 
 /// What the importer says about one line, given `context` lines (entities it may refer to)
 /// before it: parse errors, else validation errors, else nothing. Errors as (line, field).
-fn importer_errors(context: &[&str], line: &str) -> Vec<(usize, Option<String>)> {
+pub(crate) fn importer_errors(context: &[&str], line: &str) -> Vec<(usize, Option<String>)> {
     let vocab = Vocab::embedded().expect("embedded ontology");
     let mut records = Vec::new();
     for (i, text) in context.iter().chain([&line]).enumerate() {
@@ -58,7 +58,7 @@ fn importer_errors(context: &[&str], line: &str) -> Vec<(usize, Option<String>)>
 }
 
 /// Entities the test records refer to.
-const CONTEXT: [&str; 3] = [
+pub(crate) const CONTEXT: [&str; 3] = [
     r#"{"kind":"entity","key":"MAR","type":"country","name":"Morocco"}"#,
     r#"{"kind":"entity","key":"DEU","type":"country","name":"Germany"}"#,
     r#"{"kind":"entity","key":"person:a","type":"person","name":"A","country":"MAR","sector":"intelligence"}"#,

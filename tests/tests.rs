@@ -12,5 +12,6 @@ mod queries;
 mod regression;
 mod reliability;
 mod schema;
+mod status;
 mod timeline_chart;
 mod util;

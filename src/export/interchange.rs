@@ -147,6 +147,10 @@ pub fn event_json(e: &Event) -> Value {
     if let Some(c) = e.confidence {
         m.insert("confidence".into(), Value::from(c));
     }
+    // `reported` is the default, left out so that v1.0 files dump as they were imported.
+    if !e.status.is_reported() {
+        m.insert("status".into(), e.status.as_str().into());
+    }
     put_props(&mut m, &e.props);
     Value::Object(m)
 }

@@ -8,7 +8,7 @@
 //! compares the two paths.
 
 use super::jsonl::{key_problem, published_problem, MAX_NAME_BYTES};
-use crate::model::{Entity, Event, PartialDate, Participant, PropValue, Props, Record, Relation, Source};
+use crate::model::{Entity, Event, EventStatus, PartialDate, Participant, PropValue, Props, Record, Relation, Source};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
@@ -91,6 +91,8 @@ struct Line<'a> {
     sources: Field<Vec<Src<'a>>>,
     #[serde(default)]
     confidence: Field<f64>,
+    #[serde(borrow, default)]
+    status: Field<Text<'a>>,
 }
 
 #[derive(Deserialize)]
@@ -186,6 +188,7 @@ pub fn parse_fast(line: &str) -> Option<Record> {
                 || l.participants.is_some()
                 || l.sources.is_some()
                 || l.confidence.is_some()
+                || l.status.is_some()
             {
                 return None;
             }
@@ -223,6 +226,7 @@ pub fn parse_fast(line: &str) -> Option<Record> {
                 || l.participants.is_some()
                 || l.sources.is_some()
                 || l.confidence.is_some()
+                || l.status.is_some()
             {
                 return None;
             }
@@ -288,6 +292,10 @@ pub fn parse_fast(line: &str) -> Option<Record> {
             if l.confidence.as_ref().is_some_and(|c| !(0.0..=1.0).contains(c)) {
                 return None;
             }
+            let status = match l.status.as_ref() {
+                None => EventStatus::Reported,
+                Some(s) => s.parse().ok()?,
+            };
             Some(Record::Event(Event {
                 key: opt_key(&l.key)?.unwrap_or_default(),
                 event_type: text(l.kind_type.as_ref()?)?,
@@ -299,6 +307,7 @@ pub fn parse_fast(line: &str) -> Option<Record> {
                 title: l.title.as_ref().map(|s| s.to_string()),
                 sources,
                 confidence: l.confidence.as_ref().copied(),
+                status,
                 props: props(&l.props)?,
             }))
         }
@@ -325,6 +334,8 @@ mod tests {
             Just(r#""2022-02-30""#.to_string()),
             Just(r#""2021-12-31T10:00:00Z""#.to_string()),
             Just(r#""visit""#.to_string()),
+            Just(r#""planned""#.to_string()),
+            Just(r#""Denied""#.to_string()),
             Just(r#""a\nb""#.to_string()),
             Just(r#""\u0645""#.to_string()),
             Just("null".to_string()),
@@ -369,6 +380,7 @@ mod tests {
         "participants",
         "sources",
         "confidence",
+        "status",
         "kind",
         "extra",
     ];

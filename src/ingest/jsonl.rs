@@ -2,7 +2,7 @@
 //! everything that does not follow `interchange-v1.md`.
 
 use super::error::IngestError;
-use crate::model::{Entity, Event, PartialDate, Participant, PropValue, Props, Record, Relation, Source};
+use crate::model::{Entity, Event, EventStatus, PartialDate, Participant, PropValue, Props, Record, Relation, Source};
 use serde_json::{Map, Value};
 use std::io::BufRead;
 
@@ -455,6 +455,7 @@ fn event(f: &mut Fields) -> Option<Event> {
         "title",
         "sources",
         "confidence",
+        "status",
         "props",
     ]);
     let key = f.key("key", false);
@@ -516,6 +517,13 @@ fn event(f: &mut Fields) -> Option<Event> {
             None
         }
     };
+    let status = match f.opt_str("status") {
+        None => EventStatus::Reported,
+        Some(s) => s.parse().unwrap_or_else(|m| {
+            f.err("status", m);
+            EventStatus::Reported
+        }),
+    };
     let props = f.props();
     let (date, event_type) = (date?, event_type?);
     if let Some(end) = end_date {
@@ -534,6 +542,7 @@ fn event(f: &mut Fields) -> Option<Event> {
         title,
         sources,
         confidence,
+        status,
         props,
     })
 }

@@ -111,7 +111,71 @@ pub struct Event {
     pub title: Option<String>,
     pub sources: Vec<Source>,
     pub confidence: Option<f64>,
+    /// Whether the event took place as reported, or was only announced, called off or
+    /// denied (interchange v1.1).
+    pub status: EventStatus,
     pub props: Props,
+}
+
+/// An event's modality. Only `Reported` events are contacts unless a query asks for others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EventStatus {
+    /// Reported as having happened; the default when a record names no status.
+    #[default]
+    Reported,
+    /// Announced, not yet done when reported.
+    Planned,
+    /// Called off or postponed.
+    Cancelled,
+    /// Officially denied.
+    Denied,
+}
+
+impl EventStatus {
+    /// Every status, in the order the interchange format lists them.
+    pub const ALL: [EventStatus; 4] = [
+        EventStatus::Reported,
+        EventStatus::Planned,
+        EventStatus::Cancelled,
+        EventStatus::Denied,
+    ];
+
+    /// The interchange name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventStatus::Reported => "reported",
+            EventStatus::Planned => "planned",
+            EventStatus::Cancelled => "cancelled",
+            EventStatus::Denied => "denied",
+        }
+    }
+
+    pub fn is_reported(&self) -> bool {
+        *self == EventStatus::Reported
+    }
+}
+
+impl std::fmt::Display for EventStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for EventStatus {
+    type Err = String;
+
+    /// Parse an interchange name; the error lists the allowed ones.
+    fn from_str(s: &str) -> Result<Self, String> {
+        EventStatus::ALL.into_iter().find(|st| st.as_str() == s).ok_or_else(|| {
+            let allowed: Vec<&str> = EventStatus::ALL.iter().map(|st| st.as_str()).collect();
+            format!(
+                "unknown status \"{}\": allowed are {}",
+                s.escape_debug(),
+                allowed.join(", ")
+            )
+        })
+    }
 }
 
 impl Event {

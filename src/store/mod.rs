@@ -36,7 +36,7 @@ use std::path::{Path, PathBuf};
 
 /// Version of the tree layout. A store with a higher version is refused; one with a lower
 /// version is upgraded when it is opened (see `upgrade.rs`).
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// The engine new stores use unless told otherwise.
 pub const DEFAULT_ENGINE: Engine = Engine::Redb;

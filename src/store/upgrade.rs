@@ -4,10 +4,52 @@
 //! Format 1 → 2: every `event_links` value gains a pair count and the event's key and type
 //! (so that graph walks can name events without decoding their records), and the `date`
 //! index, which no query read, is emptied.
+//!
+//! Format 2 → 3: every event record gains `status` (interchange v1.1), `reported` for all
+//! of them, since older stores could hold nothing else. bincode is not self-describing, so
+//! an older record cannot be decoded as the new type: each is decoded in its old shape and
+//! written again in the new one, compressed again when it was compressed.
 
+use super::codec::{self, COMPRESSED_VERSION};
 use super::keys::{self, Id};
-use super::{meta, tree, Store, StoreResult, FORMAT_VERSION};
-use crate::model::Event;
+use super::{meta, tree, Store, StoreError, StoreResult, FORMAT_VERSION};
+use crate::model::{Event, EventStatus, PartialDate, Participant, Props, Source};
+use serde::Deserialize;
+
+/// An event record as formats 1 and 2 encoded it: fields in this order, no status.
+#[derive(Deserialize)]
+struct EventV2 {
+    key: String,
+    event_type: String,
+    date: PartialDate,
+    end_date: Option<PartialDate>,
+    location: Option<String>,
+    domains: Vec<String>,
+    participants: Vec<Participant>,
+    title: Option<String>,
+    sources: Vec<Source>,
+    confidence: Option<f64>,
+    props: Props,
+}
+
+impl From<EventV2> for Event {
+    fn from(e: EventV2) -> Event {
+        Event {
+            key: e.key,
+            event_type: e.event_type,
+            date: e.date,
+            end_date: e.end_date,
+            location: e.location,
+            domains: e.domains,
+            participants: e.participants,
+            title: e.title,
+            sources: e.sources,
+            confidence: e.confidence,
+            status: EventStatus::Reported,
+            props: e.props,
+        }
+    }
+}
 
 /// The `date` tree of format 1.
 const DATE_V1: &str = "date";
@@ -34,17 +76,35 @@ impl Store {
     /// Bring a store of format `found` (older than [`FORMAT_VERSION`]) to the current
     /// format. Format 0 is no format dipgraph ever wrote; it is left for `check` to report.
     pub(super) fn upgrade(&self, found: u32) -> StoreResult<()> {
-        if found != 1 {
+        if found == 0 || found >= FORMAT_VERSION {
             return Ok(());
         }
+        let mut compressor = match self.dictionary() {
+            Some(d) => Some(d.compressor().map_err(|m| self.corrupt(format!("event_dict: {m}")))?),
+            None => None,
+        };
+        let unwritable = |what: String| StoreError::Unwritable {
+            path: self.path.clone(),
+            what: format!("record in tree event: {what}"),
+        };
         let mut w = self.kv.begin_write().map_err(|e| self.kv_err(e))?;
-        for pair in self.kv.scan_prefix(DATE_V1, b"").map_err(|e| self.kv_err(e))? {
-            let (k, _) = pair.map_err(|e| self.kv_err(e))?;
-            w.delete(DATE_V1, &k).map_err(|e| self.kv_err(e))?;
+        if found < 2 {
+            for pair in self.kv.scan_prefix(DATE_V1, b"").map_err(|e| self.kv_err(e))? {
+                let (k, _) = pair.map_err(|e| self.kv_err(e))?;
+                w.delete(DATE_V1, &k).map_err(|e| self.kv_err(e))?;
+            }
         }
         for pair in self.kv.scan_prefix(tree::EVENT, b"").map_err(|e| self.kv_err(e))? {
             let (k, v) = pair.map_err(|e| self.kv_err(e))?;
-            let ev: Event = self.decode(tree::EVENT, &k, &v)?;
+            let ev: Event = self.decode::<EventV2>(tree::EVENT, &k, &v)?.into();
+            let mut bytes = codec::encode(&ev).map_err(unwritable)?;
+            if let (Some(&COMPRESSED_VERSION), Some(c)) = (v.first(), compressor.as_mut()) {
+                bytes = codec::compress(c, &bytes).map_err(unwritable)?;
+            }
+            w.put(tree::EVENT, &k, &bytes).map_err(|e| self.kv_err(e))?;
+            if found >= 2 {
+                continue;
+            }
             let old = self.kv.get(tree::EVENT_LINKS, &k).map_err(|e| self.kv_err(e))?;
             // An event without a readable links value keeps what it has: `check` reports
             // it, and `check --repair` rewrites it from the record.

@@ -708,6 +708,7 @@ fn filter_of(q: &Query) -> ContactFilter {
         types: q.event_type.iter().map(|t| t.to_string()).collect(),
         since: parse(q.since),
         until: parse(q.until),
+        ..ContactFilter::default()
     }
 }
 

@@ -215,3 +215,96 @@ fn issue_13_status_schema_and_importer_agree() {
         assert_eq!(errors, [(context.len() + 1, Some("status".to_string()))], "{record}");
     }
 }
+
+const USAGE: i32 = 2;
+
+/// The event keys a JSON contacts answer lists, in its order.
+fn contact_keys(json: &str) -> Vec<String> {
+    let v: serde_json::Value = serde_json::from_str(json).unwrap();
+    let list = v
+        .as_array()
+        .or_else(|| v["contacts"].as_array())
+        .expect("a list of contacts");
+    list.iter().map(|c| c["key"].as_str().unwrap().to_string()).collect()
+}
+
+#[test]
+fn issue_13_status_contacts_count_reported_events_unless_asked() {
+    for engine in ENGINES {
+        let s = status_store(engine);
+        let q = |extra: &[&str]| {
+            let mut args = vec!["contacts", "MAR", "DEU", "--since", "2024", "--format", "json"];
+            args.extend_from_slice(extra);
+            contact_keys(&s.run(&args).ok().stdout)
+        };
+        assert_eq!(q(&[]), ["ev:reported"], "{engine}");
+        assert_eq!(q(&["--status", "planned,cancelled"]), ["ev:planned", "ev:cancelled"]);
+        assert_eq!(
+            q(&["--status", "all"]),
+            ["ev:planned", "ev:cancelled", "ev:denied", "ev:reported"]
+        );
+        assert_eq!(q(&["--status", "reported, denied"]), ["ev:denied", "ev:reported"]);
+        // The answer says which status a contact has, and leaves out `reported`.
+        let r = s
+            .run(&[
+                "contacts", "MAR", "DEU", "--status", "all", "--since", "2024", "--format", "json",
+            ])
+            .ok();
+        let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        let list = v.as_array().or_else(|| v["contacts"].as_array()).unwrap();
+        let statuses: Vec<Option<&str>> = list.iter().map(|c| c["status"].as_str()).collect();
+        assert_eq!(statuses, [Some("planned"), Some("cancelled"), Some("denied"), None]);
+        for bad in ["done", "planned,,denied", ""] {
+            let r = s.run(&["contacts", "MAR", "DEU", "--status", bad]).fails_with(USAGE);
+            assert!(r.stderr.contains("--status"), "{bad}: {}", r.stderr);
+        }
+    }
+}
+
+#[test]
+fn issue_13_status_timeline_draws_other_statuses_hollow_and_named() {
+    let s = status_store("redb");
+    let text = s.run(&["timeline", "MAR", "DEU", "--since", "2024"]).ok().stdout;
+    assert!(!text.contains("ev:planned") && text.contains("ev:reported"), "{text}");
+    let text = s
+        .run(&["timeline", "MAR", "DEU", "--since", "2024", "--status", "all"])
+        .ok()
+        .stdout;
+    for (key, line) in [
+        ("ev:planned", "○ planned visit"),
+        ("ev:cancelled", "○ cancelled visit"),
+        ("ev:denied", "○ denied meeting"),
+    ] {
+        let l = text
+            .lines()
+            .find(|l| l.contains(key))
+            .unwrap_or_else(|| panic!("{text}"));
+        assert!(l.contains(line), "{l}");
+    }
+    let l = text.lines().find(|l| l.contains("[ev:reported]")).unwrap();
+    assert!(!l.contains('○'), "{l}");
+
+    for format in ["svg", "html"] {
+        let out = s
+            .run(&[
+                "timeline", "MAR", "DEU", "--since", "2024", "--status", "all", "--format", format,
+            ])
+            .ok()
+            .stdout;
+        for st in ["planned", "cancelled", "denied"] {
+            let start = out
+                .find(&format!("data-event=\"ev:{st}\""))
+                .unwrap_or_else(|| panic!("{format}: no ev:{st}"));
+            let group = &out[start..start + out[start..].find("</g>").unwrap()];
+            assert!(group.contains(&format!("data-status=\"{st}\"")), "{format}: {group}");
+            assert!(group.contains("class=\"shape hollow\""), "{format}: {group}");
+            assert!(group.contains(&format!(">{st}")), "{format}: {group}");
+        }
+        let start = out.find("data-event=\"ev:reported\"").unwrap();
+        let group = &out[start..start + out[start..].find("</g>").unwrap()];
+        assert!(
+            !group.contains("hollow") && !group.contains("data-status"),
+            "{format}: {group}"
+        );
+    }
+}

@@ -206,6 +206,7 @@ fn contact_filter(args: &ContactArgs) -> Result<ContactFilter, Failure> {
             .as_deref()
             .map(|d| query::parse_date_option("--until", d))
             .transpose()?,
+        statuses: query::StatusFilter::from_option(args.status.as_deref())?,
     })
 }
 

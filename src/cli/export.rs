@@ -96,6 +96,7 @@ fn selector_of(s: &ExportSelector) -> Result<Selector, Failure> {
                 types: filter.types.clone(),
                 since: date("--since", &filter.since)?,
                 until: date("--until", &filter.until)?,
+                statuses: query::StatusFilter::from_option(filter.status.as_deref())?,
             },
         },
         ExportSelector::Neighbors { name, hops, window } => {

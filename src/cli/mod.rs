@@ -167,6 +167,10 @@ pub struct ContactArgs {
     /// Keep events that start by the end of this date
     #[arg(long, value_name = "DATE")]
     pub until: Option<String>,
+    /// Count events of these statuses (comma-separated: reported, planned, cancelled,
+    /// denied; or all); by default only reported events
+    #[arg(long = "status", value_name = "LIST")]
+    pub status: Option<String>,
 }
 
 /// A date window for traversals.

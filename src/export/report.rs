@@ -212,7 +212,12 @@ pub fn timeline_text_styled(t: &Timeline, style: &TextStyle, out: &mut dyn Write
                 .as_ref()
                 .map(|l| format!(" in {}", l.name))
                 .unwrap_or_default();
-            writeln!(out, "    {date}  {}{place}  [{}]", c.event_type, c.key)?;
+            // A hollow mark and the status set apart the events that did not take place.
+            let status = match c.status.is_reported() {
+                true => String::new(),
+                false => format!("○ {} ", c.status),
+            };
+            writeln!(out, "    {date}  {status}{}{place}  [{}]", c.event_type, c.key)?;
             if let Some(title) = &c.title {
                 writeln!(out, "      {title}")?;
             }

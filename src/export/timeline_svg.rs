@@ -443,7 +443,15 @@ pub(crate) fn layout<'t>(t: &'t Timeline, opts: &ChartOptions) -> Option<Chart<'
         };
         let mut marks = Vec::with_capacity(touched.len());
         for (lane, ps) in touched {
-            let label = if labels { label_of(&ps) } else { String::new() };
+            let mut label = if labels { label_of(&ps) } else { String::new() };
+            // A planned, cancelled or denied event says so beside its (hollow) mark,
+            // whether or not marks carry names.
+            if !c.status.is_reported() {
+                label = match label.is_empty() {
+                    true => c.status.to_string(),
+                    false => format!("{} · {label}", c.status),
+                };
+            }
             let x1 = x0 + body.max(MARK + label_width(&label)) + 4.0;
             let ends = &mut row_ends[lane];
             let row = match ends.iter().position(|&end| end <= x0) {
@@ -576,6 +584,9 @@ pub(crate) fn side_name<'a>(t: &'a Timeline, key: &'a str) -> &'a str {
 pub(crate) fn tooltip(t: &Timeline, e: &TimelineEvent) -> String {
     let c = &e.contact;
     let mut s = format!("{} · {}", human_date(c), c.event_type.replace('_', " "));
+    if !c.status.is_reported() {
+        let _ = write!(s, " · {}", c.status);
+    }
     if let Some(l) = &c.location {
         let _ = write!(s, " · {}", isolate(&l.name));
     }
@@ -750,9 +761,14 @@ pub(crate) fn write_chart_body(chart: &Chart, left: f64, lane_labels: bool, out:
             Extent::Point => String::new(),
             _ => format!(" data-len=\"{}\"", ev.len),
         };
+        // Reported events carry no status attribute, so that their marks stay as before.
+        let status_attr = match c.status.is_reported() {
+            true => String::new(),
+            false => format!(" data-status=\"{}\"", c.status),
+        };
         let _ = write!(
             out,
-            "<g class=\"event {extent}\" id=\"m{i}\" data-event=\"{}\" data-type=\"{}\" data-index=\"{i}\" data-d=\"{anchor}\"{len_attr} transform=\"translate({:.1},0)\" tabindex=\"0\" role=\"button\" aria-label=\"{}\">",
+            "<g class=\"event {extent}\" id=\"m{i}\" data-event=\"{}\" data-type=\"{}\"{status_attr} data-index=\"{i}\" data-d=\"{anchor}\"{len_attr} transform=\"translate({:.1},0)\" tabindex=\"0\" role=\"button\" aria-label=\"{}\">",
             escape(&c.key),
             escape(&c.event_type),
             chart.x(anchor),
@@ -784,12 +800,17 @@ pub(crate) fn write_chart_body(chart: &Chart, left: f64, lane_labels: bool, out:
                     ev.style.colour
                 );
             }
+            // Hollow: outlined in the type's colour, so that an event that did not take place
+            // (or not yet) never looks like one that did.
+            let (class, fill, stroke, width) = match c.status.is_reported() {
+                true => ("shape", ev.style.colour, "#ffffff", 1),
+                false => ("shape hollow", "#ffffff", ev.style.colour, 2),
+            };
             let _ = write!(
                 out,
-                "<path class=\"shape\" d=\"{}\" transform=\"translate({cx},{:.1})\" fill=\"{}\" stroke=\"#ffffff\" stroke-width=\"1\"/>",
+                "<path class=\"{class}\" d=\"{}\" transform=\"translate({cx},{:.1})\" fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"{width}\"/>",
                 shape_path(ev.style.shape),
                 m.y,
-                ev.style.colour
             );
             if !m.label.is_empty() {
                 let _ = write!(

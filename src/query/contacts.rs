@@ -3,7 +3,7 @@
 
 use super::{resolve_country, QueryError, QueryResult};
 use crate::graph::Facts;
-use crate::model::{Day, Event, PartialDate, Source};
+use crate::model::{Day, Event, EventStatus, PartialDate, Source};
 use crate::store::{Id, Store};
 use crate::vocab::Vocab;
 use rustc_hash::FxHashMap as HashMap;
@@ -20,6 +20,72 @@ pub struct ContactFilter {
     pub since: Option<PartialDate>,
     /// Keep events whose interval starts by the end of `until`.
     pub until: Option<PartialDate>,
+    /// Keep events of these statuses; by default only reported ones.
+    pub statuses: StatusFilter,
+}
+
+/// The event statuses a query counts. The default is `reported` alone: a planned,
+/// cancelled or denied event is no contact unless the query asks for it (interchange v1.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatusFilter {
+    /// One bit per status, by its position in [`EventStatus::ALL`].
+    bits: u8,
+}
+
+impl Default for StatusFilter {
+    fn default() -> Self {
+        StatusFilter::only(&[EventStatus::Reported])
+    }
+}
+
+impl StatusFilter {
+    fn bit(s: EventStatus) -> u8 {
+        1 << EventStatus::ALL.iter().position(|x| *x == s).unwrap_or(0)
+    }
+
+    /// Exactly these statuses.
+    pub fn only(statuses: &[EventStatus]) -> Self {
+        StatusFilter {
+            bits: statuses.iter().fold(0, |b, s| b | Self::bit(*s)),
+        }
+    }
+
+    /// Every status.
+    pub fn all() -> Self {
+        StatusFilter::only(&EventStatus::ALL)
+    }
+
+    pub fn contains(&self, s: EventStatus) -> bool {
+        self.bits & Self::bit(s) != 0
+    }
+
+    /// The filter of an optional `--status` value: the default when there is none.
+    pub fn from_option(list: Option<&str>) -> QueryResult<Self> {
+        list.map_or(Ok(StatusFilter::default()), StatusFilter::parse)
+    }
+
+    /// Parse a `--status` value: `all`, or a comma-separated list of statuses (exactly
+    /// those are counted, so `reported,planned` adds the planned events to the default).
+    pub fn parse(list: &str) -> QueryResult<Self> {
+        if list.trim() == "all" {
+            return Ok(StatusFilter::all());
+        }
+        let mut statuses = Vec::new();
+        for item in list.split(',') {
+            let item = item.trim();
+            if item.is_empty() {
+                return Err(QueryError::Invalid(format!(
+                    "--status \"{}\": an empty item in the list",
+                    list.escape_debug()
+                )));
+            }
+            let s: EventStatus = item
+                .parse()
+                .map_err(|m| QueryError::Invalid(format!("--status: {m}, or all")))?;
+            statuses.push(s);
+        }
+        Ok(StatusFilter::only(&statuses))
+    }
 }
 
 impl ContactFilter {
@@ -102,6 +168,9 @@ pub struct Contact {
     pub sources: Vec<SourceOut>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence: Option<f64>,
+    /// Left out when `reported`, as in the interchange format.
+    #[serde(skip_serializing_if = "EventStatus::is_reported")]
+    pub status: EventStatus,
     /// First and last day of the event's interval (for sorting and drawing).
     #[serde(skip)]
     pub interval: (Day, Day),
@@ -184,6 +253,9 @@ pub(crate) fn contacts_with<'s>(
             continue;
         }
         let event = store.event_shared(entry.id)?;
+        if !filter.statuses.contains(event.status) {
+            continue;
+        }
         if !filter.types.is_empty() && !filter.types.contains(&event.event_type) {
             continue;
         }
@@ -307,6 +379,7 @@ impl<'s> ContactBuilder<'s> {
             participants,
             sources: event.sources.iter().map(SourceOut::from).collect(),
             confidence: event.confidence,
+            status: event.status,
             interval: at,
         })
     }

@@ -12,7 +12,7 @@ mod search;
 mod subgraph;
 mod timeline;
 
-pub use contacts::{contacts, Contact, ContactFilter, ContactParticipant, NamedRef};
+pub use contacts::{contacts, Contact, ContactFilter, ContactParticipant, NamedRef, StatusFilter};
 pub use entity::{entity, EntityEvent, EntityReport, PositionReport};
 pub use neighbors::{neighbors, Neighborhood, NeighborsOptions};
 pub use path::{path, Path, PathOptions, PathStep};

@@ -380,7 +380,7 @@ impl Assembler<'_, '_> {
             return;
         }
         let parties = self.parties(s);
-        let dates = dates::find(&doc.toks, lo, hi, &doc.date_atoms);
+        let dates = dates::find(doc, lo, hi);
         let dates: Vec<_> = dates.into_iter().filter(|d| !self.dateline(s, d.toks)).collect();
         // Each date goes to the nearest trigger before it, else to the first after it; a
         // trigger takes the nearest date after it, else the nearest before it.

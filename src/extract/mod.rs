@@ -286,6 +286,9 @@ impl<'r> Doc<'r> {
     /// lines that start with a `boilerplate_line` cue. Headlines: the lines before the first
     /// sentence that ends in sentence punctuation.
     fn mark_furniture(&mut self) {
+        for s in sentences::stamped(&self.toks, &self.sents, &self.res.date_tokens) {
+            self.live[s] = false;
+        }
         let mut cut = false;
         let mut body_started = false;
         for s in 0..self.sents.len() {

@@ -317,6 +317,94 @@ pub struct DateDef {
     pub capital: bool,
 }
 
+/// What a date word read token by token is (dates.tsv kinds `range_to` ... `hijri_era`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DatePart {
+    /// "au", "to", "إلى": the end of a range follows.
+    To,
+    /// "et", "and", "و": a second day of a range, or a second date, follows.
+    And,
+    /// "entre", "between", "du": a range opens, so "et" joins two full dates.
+    From,
+    /// "الموافق": the same day in the other calendar follows.
+    Equivalent,
+    /// "هـ", "للهجرة": the date before it is Hijri.
+    HijriEra,
+}
+
+/// The calendar a suffix or marker puts a number in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Era {
+    /// No calendar said: an ordinal ("16th", "1er") or a bare number.
+    Unsaid,
+    Hijri,
+    Gregorian,
+}
+
+/// Date words that dates.rs and sentences.rs read token by token instead of through the phrase
+/// matcher, so that they never count as lexicon words elsewhere: رجب and رمضان are Hijri months
+/// and given names, "and" and "du" sit inside names of bodies and people.
+#[derive(Debug, Clone, Default)]
+pub struct DateTokens {
+    /// Folded single words.
+    pub words: HashMap<String, DatePart>,
+    /// Hijri month names as folded token sequences, with their number.
+    pub hijri_months: Vec<(Vec<String>, u8)>,
+    /// Attached before a number: the و of "و10".
+    pub prefixes: Vec<String>,
+    /// Attached after a number: "th" of "16th", "م" of "2016م", "هـ" of "1437هـ".
+    pub suffixes: Vec<(String, Era)>,
+    /// A relative time stamp of page furniture: "منذ" / "il y a" before a unit, "ago" after.
+    pub stamp_before: Vec<Vec<String>>,
+    pub stamp_after: Vec<Vec<String>>,
+    pub stamp_units: HashSet<String>,
+}
+
+impl DateTokens {
+    /// Take one dates.tsv row if its kind is read token by token; `Ok(false)` if it is not.
+    fn add(&mut self, kind: &str, form: &str, value: &str) -> Result<bool, String> {
+        let words = || form.split(' ').map(str::to_string).collect::<Vec<_>>();
+        let part = match kind {
+            "range_to" => Some(DatePart::To),
+            "range_and" => Some(DatePart::And),
+            "range_from" => Some(DatePart::From),
+            "equivalent" => Some(DatePart::Equivalent),
+            "hijri_era" => Some(DatePart::HijriEra),
+            _ => None,
+        };
+        if let Some(part) = part {
+            if form.contains(' ') {
+                return Err(format!("a {kind} form is one word"));
+            }
+            self.words.insert(form.to_string(), part);
+            return Ok(true);
+        }
+        match kind {
+            "hijri_month" => {
+                let m = value.parse::<u8>().ok().filter(|m| (1..=12).contains(m));
+                self.hijri_months.push((words(), m.ok_or("hijri_month must be 1..12")?));
+            }
+            "number_prefix" => self.prefixes.push(form.to_string()),
+            "number_suffix" => {
+                let era = match value {
+                    "ordinal" => Era::Unsaid,
+                    "hijri" => Era::Hijri,
+                    "gregorian" => Era::Gregorian,
+                    v => return Err(format!("number_suffix value is ordinal, hijri or gregorian, not {v}")),
+                };
+                self.suffixes.push((form.to_string(), era));
+            }
+            "stamp_before" => self.stamp_before.push(words()),
+            "stamp_after" => self.stamp_after.push(words()),
+            "stamp_unit" => {
+                self.stamp_units.insert(form.to_string());
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct DomainDef {
     pub domain: String,
@@ -343,6 +431,8 @@ pub struct Resources {
     pub cues: Vec<CueDef>,
     pub titles: Vec<TitleDef>,
     pub dates: Vec<DateDef>,
+    /// Date words read token by token (ranges, Hijri months, number affixes, time stamps).
+    pub date_tokens: DateTokens,
     pub domains: Vec<DomainDef>,
     /// Domains an event gets from a participant's sector.
     pub sector_domains: BTreeMap<String, Vec<String>>,
@@ -411,6 +501,7 @@ impl Resources {
             cues: Vec::new(),
             titles: Vec::new(),
             dates: Vec::new(),
+            date_tokens: DateTokens::default(),
             domains: Vec::new(),
             sector_domains: BTreeMap::new(),
             entities: Vec::new(),
@@ -511,6 +602,10 @@ impl Resources {
         let (t, n) = get("lexicons/dates.tsv");
         for (line, cols) in rows(t, n, 4)? {
             let bad = |m: String| err(n, line, m);
+            let form = folded(cols[2], n, line)?;
+            if r.date_tokens.add(cols[0], &form, cols[3]).map_err(bad)? {
+                continue;
+            }
             let num = |s: &str, max: u8| s.parse::<u8>().ok().filter(|v| (1..=max).contains(v));
             let word = match cols[0] {
                 "month" => DateWord::Month(num(cols[3], 12).ok_or_else(|| bad("month must be 1..12".into()))?),
@@ -538,7 +633,7 @@ impl Resources {
             };
             r.dates.push(DateDef {
                 langs: langs(cols[1]).ok_or_else(|| bad(format!("unknown language {}", cols[1])))?,
-                form: folded(cols[2], n, line)?,
+                form,
                 word,
                 capital: cols[2].chars().next().is_some_and(char::is_uppercase),
             });

@@ -24,7 +24,7 @@ use dipgraph::vocab::Vocab;
 use std::hint::black_box;
 use std::path::PathBuf;
 
-#[path = "support/world.rs"]
+#[path = "../examples/gen-events/world.rs"]
 mod world;
 
 use world::world;

@@ -6,23 +6,22 @@
 #
 #   benches/roundtrip.sh [EVENTS [ENGINE]]      # defaults: 1000000 redb
 #
-# Needs python3, /usr/bin/time, and shared/bench/gen_events.py beside the repository.
+# Needs /usr/bin/time; the data comes from the project's generator (examples/gen-events).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 events=${1:-1000000}
 engine=${2:-redb}
-gen=../shared/bench/gen_events.py
 bin=target/release/dipgraph
 work=$(mktemp -d "${TMPDIR:-/tmp}/dipgraph-roundtrip.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-cargo build --release --quiet
+cargo build --release --quiet --bin dipgraph --example gen-events
 step() {
   echo "== $1"
   shift
   /usr/bin/time -f "   %e s, peak RSS %M KB" "$@"
 }
-step "generate $events events" python3 "$gen" --events "$events" --seed 42 --out "$work/events.jsonl"
+step "generate $events events" target/release/examples/gen-events --events "$events" --seed 42 --out "$work/events.jsonl"
 step "import ($engine)" "$bin" --db "$work/a.db" --engine "$engine" import "$work/events.jsonl"
 step "dump" "$bin" --db "$work/a.db" dump -o "$work/dump1.jsonl"
 step "import the dump into a new store" "$bin" --db "$work/b.db" --engine "$engine" import "$work/dump1.jsonl"

@@ -15,7 +15,7 @@ use dipgraph::store::{keys, Engine, ImportOptions, Input, OpenMode, Store};
 use dipgraph::vocab::Vocab;
 use std::hint::black_box;
 
-#[path = "support/world.rs"]
+#[path = "../examples/gen-events/world.rs"]
 mod world;
 
 use world::world;

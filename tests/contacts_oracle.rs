@@ -867,3 +867,181 @@ fn issue_3_end_date_inside_a_coarser_date_ends_the_interval() {
         assert_eq!(keys(&["--since", "2021-06-11"]), Vec::<String>::new(), "engine {name}");
     }
 }
+
+/// A string of the generated file as the oracle's `&'static str` (the test leaks a few
+/// hundred short strings once).
+fn intern(s: &str) -> &'static str {
+    Box::leak(s.to_string().into_boxed_str())
+}
+
+/// The oracle's world read back from the project's generator's JSON Lines.
+fn world_of_jsonl(text: &str) -> World {
+    let date = |v: &serde_json::Value| -> Option<Pd> {
+        let s = v.as_str()?;
+        let parts: Vec<u32> = s.split('-').map(|p| p.parse().expect("a number")).collect();
+        Some(Pd::new(
+            (parts.len() - 1) as u8,
+            parts[0],
+            parts.get(1).copied().unwrap_or(1),
+            parts.get(2).copied().unwrap_or(1),
+        ))
+    };
+    let mut w = World {
+        entities: BTreeMap::new(),
+        countries: Vec::new(),
+        positions: Vec::new(),
+        events: Vec::new(),
+    };
+    for line in text.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
+        let s = |f: &str| v[f].as_str().map(str::to_string);
+        match v["kind"].as_str().unwrap() {
+            "entity" => {
+                let kind = match v["type"].as_str().unwrap() {
+                    "country" => Kind::Country,
+                    "person" => Kind::Person,
+                    "organization" => Kind::Organization,
+                    "place" => Kind::Place,
+                    other => panic!("entity type {other}"),
+                };
+                let key = s("key").unwrap();
+                if kind == Kind::Country {
+                    w.countries.push(key.clone());
+                }
+                let sector = v["sector"].as_str().map(intern);
+                w.entities.insert(
+                    key.clone(),
+                    Ent {
+                        key,
+                        kind,
+                        country: s("country"),
+                        sector,
+                    },
+                );
+            }
+            "relation" => w.positions.push(Pos {
+                person: s("from").unwrap(),
+                org: s("to").unwrap(),
+                since: date(&v["since"]),
+                until: date(&v["until"]),
+            }),
+            "event" => w.events.push(Ev {
+                key: s("key").unwrap(),
+                event_type: intern(v["type"].as_str().unwrap()),
+                date: date(&v["date"]).unwrap(),
+                end_date: date(&v["end_date"]),
+                location: s("location"),
+                domains: v["domains"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|d| intern(d.as_str().unwrap()))
+                    .collect(),
+                participants: v["participants"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|p| {
+                        (
+                            p["entity"].as_str().unwrap().to_string(),
+                            intern(p["role"].as_str().unwrap()),
+                        )
+                    })
+                    .collect(),
+            }),
+            other => panic!("kind {other}"),
+        }
+    }
+    w
+}
+
+/// Issue 12: the oracle at scale on the project's generator, with a third of the persons
+/// written without country and sector, so that sides and sectors come from the positions
+/// held at each event's date (gaps between posts, postings abroad, bounds at every
+/// precision). The proptest worlds above are small; this one has thousands of events.
+#[test]
+fn issue_12_contacts_oracle_on_generated_events_with_persons_without_country_or_sector() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("gen.jsonl");
+    crate::util::generate(4000, 12, 0.35, &file);
+    let text = std::fs::read_to_string(&file).unwrap();
+    let w = world_of_jsonl(&text);
+    // The option did what it says, and the at-date rule decides contacts: persons without a
+    // country who are a side at one event and no side at another.
+    let unaffiliated: BTreeSet<&str> = w
+        .entities
+        .values()
+        .filter(|e| e.kind == Kind::Person && e.country.is_none() && e.sector.is_none())
+        .map(|e| e.key.as_str())
+        .collect();
+    let persons = w.entities.values().filter(|e| e.kind == Kind::Person).count();
+    assert!(
+        unaffiliated.len() * 5 > persons && unaffiliated.len() * 2 < persons,
+        "{} of {persons}",
+        unaffiliated.len()
+    );
+    let (mut with_side, mut without_side) = (0, 0);
+    for ev in &w.events {
+        for (k, _) in &ev.participants {
+            if unaffiliated.contains(k.as_str()) {
+                if w.sides(k, event_span(ev)).is_empty() {
+                    without_side += 1;
+                } else {
+                    with_side += 1;
+                }
+            }
+        }
+    }
+    assert!(
+        with_side > 500 && without_side > 500,
+        "{with_side} with a side, {without_side} without"
+    );
+
+    let vocab = Vocab::embedded().expect("embedded ontology");
+    let top = &w.countries[..6];
+    let bounds = [
+        (None, None),
+        (Some(Pd::new(0, 2005, 1, 1)), None),
+        (Some(Pd::new(1, 2001, 3, 1)), Some(Pd::new(2, 2015, 6, 30))),
+    ];
+    let mut via_positions = 0;
+    for name in ENGINES {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = Store::open(&dir.path().join("store.db"), OpenMode::CreateWith(engine(name))).expect("store opens");
+        import(&store, &vocab, &text);
+        for (i, a) in top.iter().enumerate() {
+            for b in &top[i + 1..] {
+                for domain in [None, Some("security")] {
+                    for (since, until) in bounds {
+                        let q = Query {
+                            a: a.clone(),
+                            b: b.clone(),
+                            domain,
+                            event_type: None,
+                            since,
+                            until,
+                        };
+                        if let Err(e) = check(&store, &vocab, &w, &q) {
+                            panic!("{name}: {e}");
+                        }
+                        if name == "redb" && domain.is_some() {
+                            via_positions += w
+                                .oracle(&q)
+                                .unwrap()
+                                .iter()
+                                .filter(|k| {
+                                    let ev = w.events.iter().find(|e| &e.key == *k).unwrap();
+                                    ev.participants.iter().any(|(p, _)| unaffiliated.contains(p.as_str()))
+                                })
+                                .count();
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        via_positions > 100,
+        "security contacts with an unaffiliated participant: {via_positions}"
+    );
+}

@@ -1,5 +1,5 @@
 //! Issue 4: `export` to GraphML, GEXF, node-link JSON and neo4j CSV, and `import` of
-//! GraphML — golden files on the sample, round trips, the shared GraphML checker on the
+//! GraphML — golden files on the sample, round trips, the project's GraphML checker on the
 //! sample and on generated data, NetworkX loading the GEXF (spells) and the JSON, the CSV
 //! headers and formula guard, and GraphML input errors — each on both engines where a store
 //! is involved.
@@ -7,10 +7,10 @@
 //! Golden files live in tests/golden/. After an intended change of output, regenerate them
 //! with `DIPGRAPH_BLESS=1 cargo test issue_4_golden` and review the diff.
 //!
-//! The checker and NetworkX run in the virtualenv that `.ci/setup-graphml.sh` creates at
-//! target/graphml-venv; without it these tests fail and say so.
+//! The checker (tests/support/check_graphml.py) and NetworkX run in the virtualenv that
+//! `./test` creates at target/test-venv; without it these tests fail and say so.
 
-use crate::util::{dipgraph, repo, run, Run, TestStore, ENGINES, SAMPLE};
+use crate::util::{dipgraph, generate, repo, run, Run, TestStore, ENGINES, SAMPLE};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -24,21 +24,13 @@ fn sample_store(engine: &'static str) -> TestStore {
     s
 }
 
-/// `shared/` beside the repository (as CI lays it out), or `$DIPGRAPH_SHARED`.
-fn shared(rel: &str) -> PathBuf {
-    let base = std::env::var_os("DIPGRAPH_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo("../shared"));
-    base.join(rel)
-}
-
 /// The virtualenv's python, or a failure that says how to create it.
 #[track_caller]
 fn python() -> PathBuf {
-    let py = repo("target/graphml-venv/bin/python");
+    let py = repo("target/test-venv/bin/python");
     assert!(
         py.exists(),
-        "{} is missing: run .ci/setup-graphml.sh (it installs the GraphML checker's NetworkX, igraph and xmlschema)",
+        "{} is missing: run ./test (it installs the GraphML checker's NetworkX, igraph and xmlschema there)",
         py.display()
     );
     py
@@ -62,27 +54,25 @@ fn py(code: &str, args: &[&Path]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-/// Run check-graphml on `files`; they must all pass. Its report.
-#[track_caller]
-fn check_graphml(files: &[&Path]) -> String {
-    let script = shared("graphml/check-graphml");
-    assert!(
-        script.exists(),
-        "{} is missing: shared/ must sit beside the repository",
-        script.display()
-    );
+/// Run the project's GraphML checker on `files`: its exit code and report.
+fn run_checker(files: &[&Path]) -> (Option<i32>, String, String) {
     let out = Command::new(python())
-        .arg(&script)
+        .arg(repo("tests/support/check_graphml.py"))
         .args(files)
         .output()
         .expect("checker runs");
-    let report = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert_eq!(
+    (
         out.status.code(),
-        Some(0),
-        "check-graphml failed:\n{report}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Run the GraphML checker on `files`; they must all pass. Its report.
+#[track_caller]
+fn check_graphml(files: &[&Path]) -> String {
+    let (code, report, stderr) = run_checker(files);
+    assert_eq!(code, Some(0), "check_graphml.py failed:\n{report}\n{stderr}");
     assert!(!report.contains("FAIL["), "{report}");
     report
 }
@@ -164,17 +154,53 @@ fn issue_4_checker_passes_on_every_sample_export() {
     assert!(first.contains("MultiDiGraph: 20 nodes, 46 edges"), "{first}");
 }
 
+/// The checker is the project's own now: it must pass the good samples and fail each bad
+/// one with the code of its defect, or the export tests that rely on it prove nothing.
+#[test]
+fn issue_12_graphml_checker_passes_good_samples_and_fails_each_bad_one_for_its_reason() {
+    let dir = repo("tests/data/graphml-samples");
+    for good in ["good-all-types", "good-arabic-labels", "good-multigraph-parallel"] {
+        let f = dir.join(format!("{good}.graphml"));
+        let (code, report, stderr) = run_checker(&[&f]);
+        assert_eq!(code, Some(0), "{good}:\n{report}\n{stderr}");
+        assert!(report.contains("RESULT     : PASS"), "{report}");
+    }
+    for (bad, reason) in [
+        ("bad-undeclared-key", "key-undeclared"),
+        ("bad-wrong-type", "type"),
+        ("bad-dangling-edge", "dangling-edge"),
+        ("bad-control-char", "xml-char"),
+        ("bad-control-char-ref", "xml-char"),
+        ("bad-duplicate-id", "dup-id"),
+        ("bad-malformed", "malformed"),
+        ("bad-long-precision", "precision"),
+        ("bad-duplicate-attr-name", "attr-name"),
+        ("bad-key-type-date", "key-type"),
+        ("bad-key-for-all", "key-domain"),
+    ] {
+        let f = dir.join(format!("{bad}.graphml"));
+        let (code, report, stderr) = run_checker(&[&f]);
+        assert_eq!(code, Some(1), "{bad}:\n{report}\n{stderr}");
+        assert!(report.contains(&format!("FAIL[{reason}]")), "{bad}:\n{report}");
+    }
+    // An export whose Arabic label NetworkX and igraph would not return unchanged is
+    // caught by the round trip, with the file's own text as the reference.
+    let s = sample_store("redb");
+    let all = export_file(&s, "all.graphml", &["--all"]);
+    let text = std::fs::read_to_string(&all).unwrap();
+    let broken = s.dir.path().join("broken.graphml");
+    // A raw control character in a value: the XML 1.0 rule, whatever the readers do.
+    std::fs::write(&broken, text.replacen("حموشي", "حمو\u{1}شي", 1)).unwrap();
+    let (code, report, _) = run_checker(&[&broken]);
+    assert_eq!(code, Some(1), "{report}");
+    assert!(report.contains("FAIL[xml-char]"), "{report}");
+}
+
 #[test]
 fn issue_4_checker_passes_on_generated_events() {
     let s = TestStore::new("redb");
     let events = s.dir.path().join("gen.jsonl");
-    let status = Command::new("python3")
-        .arg(shared("bench/gen_events.py"))
-        .args(["--events", "2000", "--seed", "7", "--out"])
-        .arg(&events)
-        .status()
-        .expect("python3 runs");
-    assert!(status.success(), "gen_events.py failed");
+    generate(2000, 7, 0.2, &events);
     s.import(&events).ok();
     let all = export_file(&s, "gen.graphml", &["--all"]);
     let contacts = export_file(&s, "gen-q.graphml", &["contacts", "MAR", "DEU"]);

@@ -15,3 +15,5 @@ mod schema;
 mod status;
 mod timeline_chart;
 mod util;
+#[path = "../examples/gen-events/world.rs"]
+mod world;

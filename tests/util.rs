@@ -119,3 +119,16 @@ impl TestStore {
         self.run(&["dump"]).ok().stdout
     }
 }
+
+/// Write `events` events of the project's generator (`examples/gen-events`) with `seed` to
+/// `out`, a share `unaffiliated` of the persons without country and sector.
+pub fn generate(events: usize, seed: u64, unaffiliated: f64, out: &Path) {
+    let opts = crate::world::WorldOptions {
+        events,
+        seed,
+        unaffiliated,
+    };
+    let mut file = std::io::BufWriter::new(std::fs::File::create(out).expect("create the generated file"));
+    crate::world::write_world(&opts, &mut file).expect("write the generated world");
+    std::io::Write::flush(&mut file).expect("write the generated world");
+}

@@ -93,7 +93,7 @@ pub fn write_world(opts: &WorldOptions, out: &mut dyn Write) -> io::Result<u64> 
     let mut rng = Rng(opts.seed);
     // A second stream decides who is unaffiliated and draws their positions, so that with
     // a share of 0 the output is byte for byte the one the benchmarks were measured on.
-    let mut side_rng = Rng(opts.seed ^ 0x5EED_0F_5DE5);
+    let mut side_rng = Rng(opts.seed ^ 0x005E_ED0F_5DE5);
     let mut lines = 0u64;
     let mut failed: Option<io::Error> = None;
     let mut line = |v: Value| {
@@ -119,11 +119,11 @@ pub fn write_world(opts: &WorldOptions, out: &mut dyn Write) -> io::Result<u64> 
     let unaffiliated: Vec<bool> = (0..persons)
         .map(|_| (side_rng.below(1_000_000) as f64) < opts.unaffiliated * 1_000_000.0)
         .collect();
-    for p in 0..persons {
+    for (p, &unaffiliated) in unaffiliated.iter().enumerate() {
         let sector = SECTORS[rng.below(SECTORS.len())];
         let mut v = json!({"kind": "entity", "key": format!("person:{p:06}"), "type": "person",
             "name": format!("Person {p}")});
-        if !unaffiliated[p] {
+        if !unaffiliated {
             v["country"] = json!(country_of(p));
             v["sector"] = json!(sector);
         }
@@ -131,11 +131,11 @@ pub fn write_world(opts: &WorldOptions, out: &mut dyn Write) -> io::Result<u64> 
     }
     // An organization of country `c`, drawn with `rng`.
     let org_of = |rng: &mut Rng, c: usize| (rng.below(orgs / COUNTRIES.len()) * COUNTRIES.len() + c).min(orgs - 1);
-    for p in 0..persons {
+    for (p, &unaffiliated) in unaffiliated.iter().enumerate() {
         // An organization of the person's own country.
         let o = org_of(&mut rng, p % COUNTRIES.len());
         let since = 1990 + rng.below(30);
-        if !unaffiliated[p] {
+        if !unaffiliated {
             line(
                 json!({"kind": "relation", "type": "holds_position", "from": format!("person:{p:06}"),
                 "to": format!("org:{o:05}"), "title": "Director", "since": format!("{since}")}),

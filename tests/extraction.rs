@@ -279,14 +279,21 @@ fn issue_5_negated_and_announced_events_are_skipped_and_reported() {
         .ok();
     let types: Vec<String> = of_kind(&lines(&out.stdout), "event")
         .into_iter()
-        .map(|e| format!("{} {}", e["type"].as_str().unwrap(), e["date"].as_str().unwrap()))
+        .map(|e| {
+            let status = e["status"].as_str().unwrap_or("reported");
+            format!(
+                "{} {} {status}",
+                e["type"].as_str().unwrap(),
+                e["date"].as_str().unwrap()
+            )
+        })
         .collect();
-    assert_eq!(types, ["meeting 2023-01-14", "visit 2022-12"]);
+    // The announced visit is kept as planned (issue 13); the plainly negated one is no event.
+    assert!(types.contains(&"meeting 2023-01-14 reported".to_string()), "{types:?}");
+    assert!(types.contains(&"visit 2022-12 reported".to_string()), "{types:?}");
     assert!(
-        out.stderr
-            .contains("skipped: visit \"visit\": announced, not reported (\"will\")"),
-        "{}",
-        out.stderr
+        types.iter().any(|t| t.starts_with("visit ") && t.ends_with(" planned")),
+        "{types:?}"
     );
     assert!(out.stderr.contains("negated (\"not\")"), "{}", out.stderr);
 }
@@ -390,4 +397,50 @@ fn issue_5_eval_meets_the_quality_thresholds() {
     // The text report prints the same figures.
     let text = run(dipgraph().arg("eval").arg(&gold)).ok().stdout;
     assert!(text.contains(&format!("F1 {:.3}", f1("events"))), "{text}");
+}
+
+#[test]
+fn issue_13_announced_cancelled_and_denied_events_keep_their_status() {
+    let s = TestStore::new("redb");
+    let a = s.file(
+        "status.en.txt",
+        "Moroccan Foreign Minister Nasser Bourita will visit Madrid next week, the ministry said.\n\
+         Spanish Foreign Minister Jose Manuel Albares cancelled his visit to Rabat on 2 February 2023.\n\
+         Moroccan Foreign Minister Nasser Bourita did not meet Spanish Foreign Minister Jose Manuel Albares on 1 February 2023.\n",
+    );
+    let out = s
+        .run(&["ingest", "--dry-run", a.to_str().unwrap(), "--published", "2023-02-06"])
+        .ok();
+    let statuses: Vec<String> = of_kind(&lines(&out.stdout), "event")
+        .into_iter()
+        .map(|e| {
+            format!(
+                "{} {}",
+                e["type"].as_str().unwrap(),
+                e["status"].as_str().unwrap_or("reported")
+            )
+        })
+        .collect();
+    assert!(statuses.contains(&"visit planned".to_string()), "{statuses:?}");
+    assert!(statuses.contains(&"visit cancelled".to_string()), "{statuses:?}");
+    assert!(
+        !statuses.iter().any(|s| s.starts_with("meeting")),
+        "a plain negation is no event: {statuses:?}"
+    );
+
+    let d = s.file(
+        "denied.ar.txt",
+        "نفت وزارة الخارجية المغربية أن يكون وزير الخارجية ناصر بوريطة قد زار مدريد يوم 2 فبراير 2023.\n",
+    );
+    let out = s
+        .run(&["ingest", "--dry-run", d.to_str().unwrap(), "--published", "2023-02-06"])
+        .ok();
+    let records = lines(&out.stdout);
+    let events = of_kind(&records, "event");
+    assert!(
+        events.iter().any(|e| e["status"] == "denied"),
+        "{}\n{}",
+        out.stdout,
+        out.stderr
+    );
 }

@@ -33,10 +33,45 @@ use std::collections::BTreeSet;
 /// back to events it reported recently, and the bound keeps a long text linear.
 const WINDOW: usize = 40;
 
+/// Whether the article reports an event as having happened, or as announced, called off or
+/// denied (the interchange's event `status`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Status {
+    Reported,
+    Planned,
+    Cancelled,
+    Denied,
+}
+
+impl Status {
+    /// The record's status.
+    pub fn record(self) -> crate::model::EventStatus {
+        use crate::model::EventStatus;
+        match self {
+            Status::Reported => EventStatus::Reported,
+            Status::Planned => EventStatus::Planned,
+            Status::Cancelled => EventStatus::Cancelled,
+            Status::Denied => EventStatus::Denied,
+        }
+    }
+}
+
+/// What the words around a trigger say about it.
+#[derive(Debug, Clone, PartialEq)]
+enum Modality {
+    /// An event with this status; the reason is kept for non-reported ones.
+    Status(Status, String),
+    /// No event: plainly negated ("did not meet"), which is not an official denial.
+    Skip(String),
+}
+
 /// An extracted event, before it becomes a record.
 #[derive(Debug, Clone)]
 pub(crate) struct Event {
     pub etype: String,
+    pub status: Status,
+    /// Why the event is not `reported` (the cue that says so), for `props.status_basis`.
+    pub status_basis: Option<String>,
     pub parts: Vec<(usize, String)>,
     pub location: Option<usize>,
     pub date: DateVal,
@@ -106,6 +141,8 @@ struct Cand {
     weak: bool,
     headline: bool,
     skipped: Option<String>,
+    status: Status,
+    status_basis: Option<String>,
     parts: Vec<(usize, String)>,
     loc: Option<usize>,
     date: Option<DateVal>,
@@ -428,6 +465,8 @@ impl Assembler<'_, '_> {
                 weak: false,
                 headline: doc.headline[s],
                 skipped: None,
+                status: Status::Reported,
+                status_basis: None,
                 parts: Vec::new(),
                 loc: None,
                 date: None,
@@ -453,7 +492,13 @@ impl Assembler<'_, '_> {
             {
                 c.anaphor = true;
             }
-            c.skipped = self.modality(s, a, b, tdef.tense);
+            match self.modality(s, a, b, tdef.tense) {
+                Modality::Skip(why) => c.skipped = Some(why),
+                Modality::Status(st, why) => {
+                    c.status = st;
+                    c.status_basis = (st != Status::Reported).then_some(why);
+                }
+            }
             let in_scope: Vec<Party> = parties
                 .iter()
                 .copied()
@@ -484,8 +529,9 @@ impl Assembler<'_, '_> {
                         basis,
                     } => {
                         if let Some(p) = self.published {
-                            if dates::is_future(date, p) && c.skipped.is_none() {
-                                c.skipped = Some(format!("dated {date}, after publication"));
+                            if dates::is_future(date, p) && c.status == Status::Reported {
+                                c.status = Status::Planned;
+                                c.status_basis = Some(format!("dated {date}, after publication"));
                             }
                         }
                         c.date = Some(DateVal {
@@ -538,13 +584,20 @@ impl Assembler<'_, '_> {
                 .any(|i| matches!(doc.toks.toks[i].punct(), Some('-' | '–' | '—')))
     }
 
-    /// Why a trigger reports no event, if it does not.
-    fn modality(&self, s: usize, a: usize, b: usize, tense: Tense) -> Option<String> {
+    /// What the words around a trigger say: a plain negation just before it means no event;
+    /// a denial earlier in the sentence, a cancellation in its clause, and a future tense or
+    /// a future or plan cue earlier in its clause (or a future adjective just after it) give
+    /// the event a status other than `reported`.
+    fn modality(&self, s: usize, a: usize, b: usize, tense: Tense) -> Modality {
         let doc = self.doc;
-        let lo = doc.sents[s].toks.0;
-        let hi = doc.sents[s].toks.1;
-        if tense == Tense::Future {
-            return Some("future tense".into());
+        let (lo, hi) = doc.sents[s].toks;
+        let quoted = |h: &super::Hit| doc.original(h.a, h.b).to_string();
+        // An official denial before it in the sentence: "نفت السعودية أن يكون ... قد زار".
+        if let Some(h) = (lo..a).rev().find_map(|i| doc.cue_at(i, CueKind::Deny)) {
+            return Modality::Status(Status::Denied, format!("denied (\"{}\")", quoted(h)));
+        }
+        if let Some(h) = self.cancel_cue(lo, hi, a, b) {
+            return Modality::Status(Status::Cancelled, format!("called off (\"{}\")", quoted(h)));
         }
         // A negation just before, without punctuation in between.
         for i in (a.saturating_sub(4).max(lo)..a).rev() {
@@ -552,8 +605,11 @@ impl Assembler<'_, '_> {
                 break;
             }
             if let Some(h) = doc.cue_at(i, CueKind::Negation) {
-                return Some(format!("negated (\"{}\")", doc.original(h.a, h.b)));
+                return Modality::Skip(format!("negated (\"{}\")", quoted(h)));
             }
+        }
+        if tense == Tense::Future {
+            return Modality::Status(Status::Planned, "future tense".into());
         }
         // A future or plan cue earlier in the clause.
         for i in (lo..a).rev() {
@@ -563,7 +619,7 @@ impl Assembler<'_, '_> {
             for kind in [CueKind::Future, CueKind::Plan] {
                 if let Some(h) = doc.cue_at(i, kind) {
                     if h.b <= a {
-                        return Some(format!("announced, not reported (\"{}\")", doc.original(h.a, h.b)));
+                        return Modality::Status(Status::Planned, format!("announced (\"{}\")", quoted(h)));
                     }
                 }
             }
@@ -571,7 +627,30 @@ impl Assembler<'_, '_> {
         // "الزيارة المرتقبة", "la visite prévue".
         for i in b..(b + 2).min(hi) {
             if let Some(h) = doc.cue_at(i, CueKind::Future) {
-                return Some(format!("announced, not reported (\"{}\")", doc.original(h.a, h.b)));
+                return Modality::Status(Status::Planned, format!("announced (\"{}\")", quoted(h)));
+            }
+        }
+        Modality::Status(Status::Reported, String::new())
+    }
+
+    /// A cancellation cue in the trigger's clause: before it ("Pompeo cancels talks"), or
+    /// within a few words after it with no other trigger between ("the visit, postponed").
+    fn cancel_cue(&self, lo: usize, hi: usize, a: usize, b: usize) -> Option<&super::Hit> {
+        let doc = self.doc;
+        for i in (lo..a).rev() {
+            if doc.cue_at(i, CueKind::Clause).is_some() {
+                break;
+            }
+            if let Some(h) = doc.cue_at(i, CueKind::Cancel) {
+                return Some(h);
+            }
+        }
+        for i in b..(b + 8).min(hi) {
+            if doc.cue_at(i, CueKind::Clause).is_some() || doc.hits_at(i).any(|h| matches!(h.what, What::Trigger(_))) {
+                break;
+            }
+            if let Some(h) = doc.cue_at(i, CueKind::Cancel) {
+                return Some(h);
             }
         }
         None
@@ -1030,6 +1109,9 @@ impl Assembler<'_, '_> {
     }
 
     fn compatible(&self, x: &Cand, y: &Cand) -> bool {
+        if x.status != y.status {
+            return false;
+        }
         if let (Some(a), Some(b)) = (&x.date, &y.date) {
             if a.strength >= Strength::Relative
                 && b.strength >= Strength::Relative
@@ -1372,7 +1454,7 @@ impl Assembler<'_, '_> {
                 continue;
             };
             if let Some(p) = self.published {
-                if dates::is_future(date.date, p) {
+                if dates::is_future(date.date, p) && c.status == Status::Reported {
                     continue;
                 }
             }
@@ -1391,6 +1473,8 @@ impl Assembler<'_, '_> {
             }
             out.push(Event {
                 etype: c.etype.clone(),
+                status: c.status,
+                status_basis: c.status_basis.clone(),
                 parts: c.parts.clone(),
                 location: c.loc,
                 date,

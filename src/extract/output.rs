@@ -204,6 +204,9 @@ fn event_record(doc: &Doc, ents: &Ents, e: &Event, doc_id: &str, opts: &Options,
     props.insert("rule".into(), PropValue::Str(rules.join(" | ")));
     props.insert("date_basis".into(), PropValue::Str(e.date.basis.clone()));
     props.insert("extractor".into(), PropValue::Str(EXTRACTOR.into()));
+    if let Some(basis) = &e.status_basis {
+        props.insert("status_basis".into(), PropValue::Str(basis.clone()));
+    }
     if !e.notes.is_empty() {
         props.insert("inferred".into(), PropValue::Str(e.notes.join("; ")));
     }
@@ -233,7 +236,7 @@ fn event_record(doc: &Doc, ents: &Ents, e: &Event, doc_id: &str, opts: &Options,
         title: Some(title),
         sources,
         confidence: Some(e.confidence),
-        status: crate::model::EventStatus::Reported,
+        status: e.status.record(),
         props,
     }
 }

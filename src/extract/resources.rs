@@ -162,6 +162,11 @@ pub enum CueKind {
     Future,
     /// "plans to", "من المقرر": announced, not reported.
     Plan,
+    /// "cancelled", "postponed", "ألغى": the event was called off (status `cancelled`).
+    Cancel,
+    /// "denied", "نفت", "démenti": an official denial that the event took place (status
+    /// `denied`).
+    Deny,
     /// "during", "خلال": the event before the cue is part of the event after it.
     Container,
     /// "on the sidelines of", "على هامش": a separate event that shares the other's date and place.
@@ -213,6 +218,8 @@ impl CueKind {
             "negation" => CueKind::Negation,
             "future" => CueKind::Future,
             "plan" => CueKind::Plan,
+            "cancel" => CueKind::Cancel,
+            "deny" => CueKind::Deny,
             "container" => CueKind::Container,
             "sidelines" => CueKind::Sidelines,
             "anaphor" => CueKind::Anaphor,

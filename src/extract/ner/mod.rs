@@ -16,6 +16,8 @@
 //! above the threshold it is that person (and the spelling becomes an alias), near it the
 //! pair is reported.
 
+mod offices;
+
 use super::gazetteer::{self, Ents, NameRef, Origin};
 use super::matcher::{Affix, Case, Matcher, Phrase};
 use super::normalize::{is_arabic, Kind};
@@ -153,6 +155,7 @@ pub(crate) fn recognize(doc: &Doc, ents: &mut Ents, known: &Known, notes: &mut V
     r.embassies();
     r.surnames();
     r.resolve_title_references();
+    r.office_holders();
     let ents_ref = &*r.ents;
     r.mentions
         .retain(|m| !m.dead && (!m.nested || ents_ref.is(m.ent, "place")));
@@ -577,6 +580,9 @@ impl<'a, 'd> Recognizer<'a, 'd> {
         let mut skipped = 0;
         let mut possessive = false;
         let mut after_of = false;
+        // A country or organization closes the office's wording: a capitalized word after
+        // "Minister of the Interior of Turkey" is the name, not more portfolio.
+        let mut complement = false;
         while j < end {
             let folded = doc.folded(j);
             // A demonym: the office's country.
@@ -607,6 +613,7 @@ impl<'a, 'd> Recognizer<'a, 'd> {
                         if tp.country.is_none() {
                             tp.country = self.ents.side(m.ent);
                         }
+                        complement = true;
                         j = m.b;
                         // "(DGSI)" right after: the same organization.
                         if doc.toks.toks.get(j).and_then(|t| t.punct()) == Some('(')
@@ -631,6 +638,7 @@ impl<'a, 'd> Recognizer<'a, 'd> {
                         } else {
                             break;
                         }
+                        complement = true;
                         j = m.b;
                         // "of Spain's National Intelligence Centre"
                         if doc.folded(j) == "s" && !is_arabic(folded) {
@@ -678,7 +686,13 @@ impl<'a, 'd> Recognizer<'a, 'd> {
             let hit_here = doc
                 .hits_at(j)
                 .any(|h| matches!(h.what, What::Trigger(_) | What::Title(_) | What::Date(_)));
-            if !hit_here && skipped < 5 && (is_arabic(folded) || after_of) && self.portfolio_word(j, kind) {
+            let latin_name_next = complement && !is_arabic(folded);
+            if !hit_here
+                && !latin_name_next
+                && skipped < 5
+                && (is_arabic(folded) || after_of)
+                && self.portfolio_word(j, kind)
+            {
                 skipped += 1;
                 j += 1;
                 continue;

@@ -2,15 +2,15 @@
 # Scores `dipgraph ingest --dry-run` on the real articles of an extraction-dev folder (not part of
 # the repository: third-party news copy, read where it lies) with its own score.py.
 #
-# usage: benches/extraction-dev.sh [DEV_DIR] [--split dev|holdout|all] [--gate EVENTS_F1 ENTITIES_F1]
-#   DEV_DIR defaults to ../shared/extraction-dev beside the repository.
+# usage: benches/extraction-dev.sh DEV_DIR [--split dev|holdout|all] [--gate EVENTS_F1 ENTITIES_F1]
+#   DEV_DIR: a folder with articles/*.txt, their *.gold.json and score.py.
 #   --split: the held-out third is every article whose number is a multiple of 3 (d03, d06, ...);
 #            `dev` is the other two thirds; default `all`.
 #   --gate: exit 1 when the overall events or entities F1 is below the given figures.
 # Prints the score per language and overall. Needs python3 and a release build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-dev=../shared/extraction-dev
+dev=
 split=all
 gate_ev="" gate_en=""
 while [ $# -gt 0 ]; do
@@ -20,6 +20,7 @@ while [ $# -gt 0 ]; do
     *) dev=$1; shift ;;
   esac
 done
+[ -n "$dev" ] || { echo "usage: benches/extraction-dev.sh DEV_DIR [--split dev|holdout|all] [--gate EV EN]" >&2; exit 2; }
 [ -d "$dev/articles" ] || { echo "extraction-dev: $dev/articles not found" >&2; exit 2; }
 bin=${DIPGRAPH_BIN:-target/release/dipgraph}
 [ -x "$bin" ] || cargo build --release --quiet

@@ -1,20 +1,21 @@
 #!/usr/bin/env bash
 # dipgraph side by side with Kuzu, DuckDB, SQLite and NetworkX (issue 7).
 #
-# Runs the shared peer harness (../shared/bench/peers.py) with dipgraph as its product, once
+# Runs a peer harness (a folder holding peers.py and its recorded results/, given with
+# --harness DIR) with dipgraph as its product, once
 # per storage engine, checks every answer against the harness's reference, times the
 # dipgraph commands again with hyperfine (wall and user+sys CPU, and the store's open
 # time), and writes one combined report per size. docs/performance.md explains the method
 # and holds the recorded figures.
 #
-#   benches/run.sh                       # 100k and 1M: all peers, dipgraph on redb and sled (sled only at 100k)
+#   benches/run.sh --harness DIR         # 100k and 1M: all peers, dipgraph on redb and sled (sled only at 100k)
 #   benches/run.sh --quick               # 100k, dipgraph only (Q2/Q4 checked against the recorded peers' answers)
 #   benches/run.sh --sizes 1M --engines redb --peers duckdb
 #   benches/run.sh --sizes 1M --sled-1m  # also sled at 1M: slow and memory-hungry, see docs/performance.md
 #   benches/run.sh -- --warm-runs 5      # everything after -- goes to peers.py
 #
 # Writes under target/bench-work (or --work DIR): <size>/ data and stores, results/ reports.
-# shared/ is only read. The exit status is 1 if any dipgraph answer disagrees with the reference
+# The harness folder is only read. The exit status is 1 if any dipgraph answer disagrees with the reference
 # (Q4 compared within the harness's subgraph model; see docs/performance.md).
 set -euo pipefail
 
@@ -31,7 +32,7 @@ Options:
   --runs N         hyperfine runs per dipgraph command                    [20]
   --work DIR       data, stores and reports                              [target/bench-work]
   --venv DIR       the peers' virtualenv (created if missing)            [target/bench-venv]
-  --shared DIR     the shared/ folder                                    [../shared]
+  --harness DIR    the peer harness folder (peers.py, results/)          [required]
   --no-build       use target/release/dipgraph as it is
   --report-only    measure nothing: rebuild the reports from the JSON already in results/
   -- ARGS          passed to peers.py (e.g. --warm-runs 5, --drop-caches no)
@@ -48,7 +49,7 @@ SLED_1M=0
 RUNS=20
 WORK=$REPO/target/bench-work
 VENV=$REPO/target/bench-venv
-SHARED=${DIPGRAPH_SHARED:-$REPO/../shared}
+HARNESS_DIR=
 BUILD=1
 REPORT_ONLY=0
 PASS=()
@@ -62,7 +63,7 @@ while [ $# -gt 0 ]; do
         --runs) RUNS=$2; shift 2 ;;
         --work) WORK=$2; shift 2 ;;
         --venv) VENV=$2; shift 2 ;;
-        --shared) SHARED=$2; shift 2 ;;
+        --harness) HARNESS_DIR=$2; shift 2 ;;
         --no-build) BUILD=0; shift ;;
         --report-only) REPORT_ONLY=1; BUILD=0; shift ;;
         -h | --help) usage; exit 0 ;;
@@ -76,8 +77,9 @@ if [ "$QUICK" = 1 ]; then
     [ "$ENGINES_SET" = 1 ] || ENGINES=redb
 fi
 
-HARNESS=$(cd "$SHARED/bench" 2>/dev/null && pwd) || {
-    echo "run.sh: no harness at $SHARED/bench (pass --shared DIR)" >&2
+[ -n "$HARNESS_DIR" ] || { echo "run.sh: pass --harness DIR (the folder of peers.py)" >&2; exit 2; }
+HARNESS=$(cd "$HARNESS_DIR" 2>/dev/null && [ -e peers.py ] && pwd) || {
+    echo "run.sh: no peers.py in $HARNESS_DIR (pass --harness DIR)" >&2
     exit 2
 }
 mkdir -p "$WORK"
@@ -323,7 +325,7 @@ names = [f"dipgraph-{e}" for e in engines]
 peer_rows = [r for r in results if r["peer"] not in names]
 
 # Q2 and Q4 have no oracle: their reference is the peers' majority. Without peers in this run,
-# use the majority recorded in shared/bench/results for the same data and parameters.
+# use the majority recorded in the harness's results/ for the same data and parameters.
 notes = []
 recorded = os.path.join(harness, "results", f"peers-{label}.json")
 rec = load(recorded) if os.path.exists(recorded) else None
@@ -347,7 +349,7 @@ for q in ("q2", "q4"):
             pv["verdict"] = "skipped"
         notes.append(f"{q.upper()} is not checked: no peers ran and none are recorded for this data.")
     elif not peer_rows:
-        verdicts[q]["reference_source"] = ("recorded majority of peers (shared/bench/results/"
+        verdicts[q]["reference_source"] = ("recorded majority of peers (harness results/"
                                            f"peers-{label}.json)")
     elif same_data:
         now, then = verdicts[q]["reference"], rec["answers"][q]["reference"]

@@ -1,7 +1,7 @@
 //! Store hot paths: key encoding (`store::keys`) and index scans (`Store::dyad_events`,
 //! `Store::entity_events`) on a store built in a temporary directory from generated data.
 //!
-//! The data is a deterministic world shaped like `shared/bench/gen_events.py`'s: 20 countries
+//! The data is a deterministic world, the one of `examples/gen-events`: 20 countries
 //! with skewed activity and a dense Morocco–Germany pair, persons and organizations with a
 //! country and a sector, positions held, and events of 2–4 participants from two countries,
 //! 20 % of them in the `security` domain. `DIPGRAPH_BENCH_EVENTS` sets the event count

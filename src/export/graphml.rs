@@ -1,6 +1,6 @@
 //! GraphML 1.0, written with quick-xml as it goes: keys, then nodes, then edges.
 //!
-//! What the analysts' tools need (shared/graphml/README.md, the ten compatibility rules):
+//! What the analysts' tools need (the rules tests/support/check_graphml.py checks):
 //! every `<key>` is declared `for="node"` or `for="edge"` with a unique `attr.name` and an
 //! `attr.type` among boolean/int/long/double/string; dates are ISO strings at their own
 //! precision and lists JSON-array strings; text is UTF-8, NFC, without the characters XML

@@ -26,35 +26,12 @@ use super::ner::{Found, Mention};
 use super::normalize::is_arabic;
 use super::resources::{CueKind, LocationRule, Tense, TitleKind, Voice};
 use super::{Doc, Note, NoteKind, Offsets, What};
-use crate::model::PartialDate;
+use crate::model::{EventStatus as Status, PartialDate};
 use std::collections::BTreeSet;
 
 /// How many candidate mentions back coreference looks for an antecedent: an article refers
 /// back to events it reported recently, and the bound keeps a long text linear.
 const WINDOW: usize = 40;
-
-/// Whether the article reports an event as having happened, or as announced, called off or
-/// denied (the interchange's event `status`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) enum Status {
-    Reported,
-    Planned,
-    Cancelled,
-    Denied,
-}
-
-impl Status {
-    /// The record's status.
-    pub fn record(self) -> crate::model::EventStatus {
-        use crate::model::EventStatus;
-        match self {
-            Status::Reported => EventStatus::Reported,
-            Status::Planned => EventStatus::Planned,
-            Status::Cancelled => EventStatus::Cancelled,
-            Status::Denied => EventStatus::Denied,
-        }
-    }
-}
 
 /// What the words around a trigger say about it.
 #[derive(Debug, Clone, PartialEq)]

@@ -236,7 +236,7 @@ fn event_record(doc: &Doc, ents: &Ents, e: &Event, doc_id: &str, opts: &Options,
         title: Some(title),
         sources,
         confidence: Some(e.confidence),
-        status: e.status.record(),
+        status: e.status,
         props,
     }
 }

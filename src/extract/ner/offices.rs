@@ -64,7 +64,11 @@ impl Recognizer<'_, '_> {
             .filter(|m| !m.dead && m.a < before && with_office.contains(&m.ent))
             .map(|m| m.ent)
             .collect();
-        (named.len() == 1).then(|| *named.first().expect("one element"))
+        let mut holders = named.into_iter();
+        match (holders.next(), holders.next()) {
+            (Some(p), None) => Some(p),
+            _ => None,
+        }
     }
 
     fn unnamed_holder(&mut self, ti: usize, country: usize, kind: TitleKind) -> usize {

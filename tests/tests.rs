@@ -8,6 +8,7 @@ mod export;
 mod extraction;
 mod import;
 mod merge;
+mod output_files;
 mod queries;
 mod regression;
 mod reliability;

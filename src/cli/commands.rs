@@ -2,6 +2,7 @@
 
 use super::{exit, Cli, Command, ContactArgs, ContactsFormat, Failure, TableOrJson, TextOrJson, WindowArgs};
 use super::{term, LanesArg, TimelineFormat};
+use crate::export::file::write_file;
 use crate::export::timeline_svg::{ChartOptions, LaneMode};
 use crate::export::{report, timeline_html, timeline_svg, InterchangeWriter};
 use crate::model::{Day, Record};
@@ -340,25 +341,13 @@ fn dump(store: &Store, output: Option<&Path>, out: &mut dyn Write) -> Result<(),
     match output {
         None => write_dump(store, out).map_err(|e| dump_failure(e, "standard output")),
         Some(path) => {
-            let dir = path
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
             let name = path.display().to_string();
-            let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| io_failure(&name, e))?;
-            {
-                let mut w = std::io::BufWriter::new(tmp.as_file_mut());
-                write_dump(store, &mut w).map_err(|e| dump_failure(e, &name))?;
-                w.flush().map_err(|e| io_failure(&name, e))?;
-            }
-            tmp.persist(path).map_err(|e| io_failure(&name, e.error))?;
-            Ok(())
+            write_file(path, |w| write_dump(store, w).map_err(|e| dump_failure(e, &name)))
         }
     }
 }
 
-/// Run `render` into `output`, or into `out` when there is none. A file is written to a
-/// temporary file beside it and renamed over it, so it is replaced whole or left as it was.
+/// Run `render` into `output` (see [`write_file`]), or into `out` when there is none.
 fn write_output(
     output: Option<&Path>,
     out: &mut dyn Write,
@@ -368,14 +357,7 @@ fn write_output(
         return written(render(out));
     };
     let name = path.display().to_string();
-    let mut tmp = super::export::shared_file(path)?;
-    {
-        let mut w = std::io::BufWriter::new(tmp.as_file_mut());
-        render(&mut w).map_err(|e| io_failure(&name, e))?;
-        w.flush().map_err(|e| io_failure(&name, e))?;
-    }
-    tmp.persist(path).map_err(|e| io_failure(&name, e.error))?;
-    Ok(())
+    write_file(path, |w| render(w).map_err(|e| io_failure(&name, e)))
 }
 
 pub(super) enum DumpError {

@@ -36,9 +36,7 @@ pub fn man(dir: Option<&Path>, out: &mut dyn Write) -> Result<(), Failure> {
                 let path = dir.join(man.get_filename());
                 let name = path.display().to_string();
                 // Each page is replaced whole or not at all, like `dump -o`.
-                let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| write_failure(&name, e))?;
-                man.render(tmp.as_file_mut()).map_err(|e| write_failure(&name, e))?;
-                tmp.persist(&path).map_err(|e| write_failure(&name, e.error))?;
+                crate::export::file::write_file(&path, |w| man.render(w).map_err(|e| write_failure(&name, e)))?;
                 writeln!(out, "{name}").map_err(|e| write_failure("standard output", e))?;
             }
             Ok(())

@@ -3,6 +3,7 @@
 
 use super::{exit, ContactArgs, Failure, WindowArgs};
 use crate::export::csv::CsvWriter;
+use crate::export::file::{write_file, OutputFile};
 use crate::export::gexf::GexfWriter;
 use crate::export::graphml::GraphmlWriter;
 use crate::export::nodelink::NodeLinkWriter;
@@ -202,31 +203,23 @@ where
         };
         let name = dir.display().to_string();
         std::fs::create_dir_all(dir).map_err(|e| io_failure(&name, e))?;
-        let mut nodes = shared_file(&dir.join("nodes.csv"))?;
-        let mut edges = shared_file(&dir.join("edges.csv"))?;
+        let mut nodes = OutputFile::create(&dir.join("nodes.csv"))?;
+        let mut edges = OutputFile::create(&dir.join("edges.csv"))?;
         let counts = {
-            let mut sink = CsvWriter::new(
-                std::io::BufWriter::with_capacity(1 << 20, nodes.as_file_mut()),
-                std::io::BufWriter::with_capacity(1 << 20, edges.as_file_mut()),
-            );
+            let mut sink = CsvWriter::new(nodes.writer(), edges.writer());
             write_graph(records, &mut sink).map_err(|e| write_failure(&name, e))?
         };
-        for (tmp, file) in [(nodes, "nodes.csv"), (edges, "edges.csv")] {
-            tmp.persist(dir.join(file)).map_err(|e| io_failure(&name, e.error))?;
-        }
+        nodes.commit()?;
+        edges.commit()?;
         return Ok(counts);
     }
     match output {
         None => write_format(records, format, out).map_err(|e| write_failure("standard output", e)),
         Some(path) => {
             let name = path.display().to_string();
-            let mut tmp = shared_file(path)?;
-            let counts = {
-                let mut w = std::io::BufWriter::with_capacity(1 << 20, tmp.as_file_mut());
-                write_format(records, format, &mut w).map_err(|e| write_failure(&name, e))?
-            };
-            tmp.persist(path).map_err(|e| io_failure(&name, e.error))?;
-            Ok(counts)
+            write_file(path, |w| {
+                write_format(records, format, w).map_err(|e| write_failure(&name, e))
+            })
         }
     }
 }
@@ -242,32 +235,6 @@ fn write_format<R: Records>(
         ExportFormat::Json | ExportFormat::Csv => Box::new(NodeLinkWriter::new(out)),
     };
     write_graph(records, sink.as_mut())
-}
-
-/// A temporary file beside `path`, to be renamed over it once complete, so that `path` is
-/// replaced whole or left as it was. It gets the mode of the file it replaces, else that of
-/// an ordinary new file (an export is meant to be shared; a temporary file is private).
-pub(super) fn shared_file(path: &Path) -> Result<tempfile::NamedTempFile, Failure> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut builder = tempfile::Builder::new();
-    match std::fs::metadata(path) {
-        Ok(m) => {
-            builder.permissions(m.permissions());
-        }
-        #[cfg(unix)]
-        Err(_) => {
-            use std::os::unix::fs::PermissionsExt;
-            builder.permissions(std::fs::Permissions::from_mode(0o644));
-        }
-        #[cfg(not(unix))]
-        Err(_) => {}
-    }
-    builder
-        .tempfile_in(dir)
-        .map_err(|e| io_failure(&path.display().to_string(), e))
 }
 
 /// Import `inputs`, reading GraphML ones (by name or content, see

@@ -53,6 +53,17 @@ impl From<crate::store::StoreError> for Failure {
     }
 }
 
+impl From<crate::export::file::OutputError> for Failure {
+    fn from(e: crate::export::file::OutputError) -> Self {
+        if e.is_broken_pipe() {
+            // The reader of a FIFO went away, as with `dipgraph dump | head`.
+            return Failure::new(exit::OK, "");
+        }
+        let code = if e.is_refused() { exit::USAGE } else { exit::FAILURE };
+        Failure::new(code, e.to_string())
+    }
+}
+
 #[derive(Debug, Parser)]
 #[command(
     name = "dipgraph",

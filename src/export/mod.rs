@@ -1,6 +1,7 @@
 //! Writers. Every exporter takes records, iterators or query results, never a store.
 
 pub mod csv;
+pub mod file;
 pub mod gexf;
 pub mod graphml;
 pub mod interchange;

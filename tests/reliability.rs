@@ -186,7 +186,12 @@ fn issue_7_a_format_1_store_is_upgraded_when_opened() {
         // current format.
         let r = s.run(&["check"]).ok();
         assert!(r.stdout.lines().any(|l| l == "consistent"), "{engine}: {}", r.stdout);
-        assert!(r.stdout.contains("format version 3"), "{engine}: {}", r.stdout);
+        assert!(
+            r.stdout
+                .contains(&format!("format version {}", dipgraph::store::FORMAT_VERSION)),
+            "{engine}: {}",
+            r.stdout
+        );
         assert_eq!(s.dump(), before, "{engine}");
         with_kv(engine, &s.path, |kv| {
             assert_eq!(
@@ -287,7 +292,7 @@ fn issue_6_check_verifies_meta_and_repair_restores_next_id() {
         );
         let r = s.run(&["check"]).fails_with(FAILURE);
         assert!(
-            r.stdout.contains("format_version is 0; this dipgraph writes 3"),
+            r.stdout.contains("format_version is 0; this dipgraph writes 4"),
             "{}",
             r.stdout
         );

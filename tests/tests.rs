@@ -7,6 +7,7 @@ mod docs_examples;
 mod export;
 mod extraction;
 mod import;
+mod issue17;
 mod merge;
 mod output_files;
 mod queries;

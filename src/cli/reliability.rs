@@ -160,11 +160,13 @@ fn write_report(path: &str, r: &CheckReport, out: &mut dyn Write) -> std::io::Re
             missing,
             unexpected,
             wrong_value,
+            malformed,
         } = index;
         writeln!(out, "index {tree}: {expected} entries expected, {found} found")?;
         problem(out, "missing", missing)?;
         problem(out, "unexpected", unexpected)?;
         problem(out, "wrong value", wrong_value)?;
+        problem(out, "malformed", malformed)?;
     }
     if r.is_consistent() {
         writeln!(out, "consistent")?;

@@ -197,12 +197,7 @@ pub fn parse_fast(line: &str) -> Option<Record> {
             if name.len() > MAX_NAME_BYTES || aliases.iter().any(|a| a.len() > MAX_NAME_BYTES) {
                 return None;
             }
-            let mut unique: Vec<String> = Vec::with_capacity(aliases.len());
-            for a in aliases {
-                if a != name && !unique.contains(&a) {
-                    unique.push(a);
-                }
-            }
+            let unique = super::jsonl::distinct_aliases(&name, aliases);
             Some(Record::Entity(Entity {
                 key: key(l.key.as_ref()?)?,
                 entity_type: text(l.kind_type.as_ref()?)?,

@@ -15,6 +15,30 @@ pub const MAX_KEY_BYTES: usize = 512;
 /// Longest name or alias accepted, in bytes: names go into the alias index's keys.
 pub const MAX_NAME_BYTES: usize = 1024;
 
+/// Most aliases one entity may have (after merging its lines and the stored record): an
+/// entity's aliases are one record and one alias index entry each, and a line of 1.5
+/// million aliases would otherwise hold the store for minutes.
+pub const MAX_ALIASES: usize = 1000;
+
+/// Most participants one event may have. An event's participants and its dyads (up to
+/// n(n-1)/2 country pairs) are one `event_links` value and as many index entries, so the
+/// limit bounds what one line can make an import write: at most 499,500 dyads.
+pub const MAX_PARTICIPANTS: usize = 1000;
+
+/// `aliases` without `name` and without repeats, in first-seen order; linear in the
+/// aliases (a hash set of the ones kept).
+pub(crate) fn distinct_aliases(name: &str, aliases: impl IntoIterator<Item = String>) -> Vec<String> {
+    let mut seen: rustc_hash::FxHashSet<String> = rustc_hash::FxHashSet::default();
+    let mut unique = Vec::new();
+    for a in aliases {
+        if a != name && !seen.contains(&a) {
+            seen.insert(a.clone());
+            unique.push(a);
+        }
+    }
+    unique
+}
+
 /// A record and where it came from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Located<T> {
@@ -403,12 +427,7 @@ fn entity(f: &mut Fields) -> Option<Entity> {
         }
     }
     let name = name?;
-    let mut unique: Vec<String> = Vec::with_capacity(aliases.len());
-    for a in aliases {
-        if a != name && !unique.contains(&a) {
-            unique.push(a);
-        }
-    }
+    let unique = distinct_aliases(&name, aliases);
     Some(Entity {
         key: key?,
         entity_type: entity_type?,

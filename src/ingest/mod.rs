@@ -11,7 +11,8 @@ mod validate;
 pub use error::{IngestError, IngestErrors, LookupError};
 pub use graphml::{decode_id, encode_id, looks_like_graphml, read_graphml};
 pub use jsonl::{
-    key_problem, parse_line, read_jsonl, LineResult, Located, DEFAULT_MAX_LINE_BYTES, MAX_KEY_BYTES, MAX_NAME_BYTES,
+    key_problem, parse_line, read_jsonl, LineResult, Located, DEFAULT_MAX_LINE_BYTES, MAX_ALIASES, MAX_KEY_BYTES,
+    MAX_NAME_BYTES, MAX_PARTICIPANTS,
 };
 pub use validate::{
     content_hash, hash_encoded, merge_entity, validate, EventSink, KeyLookup, NoStore, Settled, ValidatedBatch,

@@ -8,7 +8,7 @@
 //! not resolve yet is kept as pending and settled by [`Validator::finish`].
 
 use super::error::{IngestError, IngestErrors, LookupError};
-use super::jsonl::Located;
+use super::jsonl::{Located, MAX_ALIASES, MAX_PARTICIPANTS};
 use crate::model::{derived_event_key, Entity, Event, Record, Relation, RelationId};
 use crate::vocab::Vocab;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
@@ -303,7 +303,20 @@ impl<'a> Validator<'a> {
                 self.invalid_entities.remove(&e.key);
                 self.others_accepted += 1;
                 match self.entities.get_mut(&e.key) {
-                    Some((prev, _, _)) => merge_entity(prev, e),
+                    Some((prev, _, _)) => {
+                        let mut merged = prev.clone();
+                        merge_entity(&mut merged, e);
+                        if merged.aliases.len() > MAX_ALIASES {
+                            let message = format!(
+                                "with the earlier lines of \"{}\", {} aliases, more than the limit of {MAX_ALIASES}",
+                                merged.key,
+                                merged.aliases.len()
+                            );
+                            self.error(file, line, Some("aliases".into()), message);
+                            return Ok(());
+                        }
+                        *prev = merged;
+                    }
                     None => {
                         self.entities.insert(e.key.clone(), (e, file, line));
                     }
@@ -577,6 +590,15 @@ fn check_vocab(record: &Record, vocab: &Vocab) -> Problems {
                     ),
                 ));
             }
+            if e.aliases.len() > MAX_ALIASES {
+                p.push((
+                    "aliases".into(),
+                    format!(
+                        "{} aliases, more than the limit of {MAX_ALIASES} per entity",
+                        e.aliases.len()
+                    ),
+                ));
+            }
             if let Some(s) = &e.sector {
                 if !vocab.sectors.contains_key(s) {
                     p.push((
@@ -604,6 +626,15 @@ fn check_vocab(record: &Record, vocab: &Vocab) -> Problems {
                 p.push(("to".into(), format!("a relation cannot link \"{}\" to itself", r.from)));
             }
         }
+        // Checked first and alone: one problem per participant of a line that has too
+        // many would say nothing more.
+        Record::Event(ev) if ev.participants.len() > MAX_PARTICIPANTS => p.push((
+            "participants".into(),
+            format!(
+                "{} participants, more than the limit of {MAX_PARTICIPANTS} per event",
+                ev.participants.len()
+            ),
+        )),
         Record::Event(ev) => match vocab.event_types.get(&ev.event_type) {
             None => p.push((
                 "type".into(),
@@ -659,13 +690,7 @@ pub fn merge_entity(into: &mut Entity, later: Entity) {
     names.extend(std::mem::take(&mut into.aliases));
     names.extend(later.aliases);
     into.name = later.name;
-    let mut aliases: Vec<String> = Vec::with_capacity(names.len());
-    for a in names {
-        if a != into.name && !aliases.contains(&a) {
-            aliases.push(a);
-        }
-    }
-    into.aliases = aliases;
+    into.aliases = super::jsonl::distinct_aliases(&into.name, names);
     if later.country.is_some() {
         into.country = later.country;
     }

@@ -434,6 +434,17 @@ impl<'s> Apply<'s> {
                     self.stats.unchanged += 1;
                     return Ok(());
                 }
+                if merged.aliases.len() > crate::ingest::MAX_ALIASES {
+                    return Err(StoreError::Unwritable {
+                        path: self.store.path.clone(),
+                        what: format!(
+                            "entity \"{}\": with the stored record, {} aliases, more than the limit of {}",
+                            e.key,
+                            merged.aliases.len(),
+                            crate::ingest::MAX_ALIASES
+                        ),
+                    });
+                }
                 let (before, after) = (Self::alias_keys(&old), Self::alias_keys(&merged));
                 for gone in before.difference(&after) {
                     self.del(tree::ALIAS, &keys::alias(gone, id))?;
@@ -595,12 +606,19 @@ impl<'s> Apply<'s> {
 
     /// The country pairs an event is a contact between: one side from one participant,
     /// the other side from another participant. Sorted, each pair (lower, higher).
+    ///
+    /// Linear in the participants and their sides, plus the pairs it returns: a pair of
+    /// distinct sides (x, y) is a dyad unless both are held by one participant only, the
+    /// same one, so it is enough to know, per side, how many participants hold it and who
+    /// the first was. More than [`keys::MAX_PAIRS`] pairs cannot be stored.
     fn dyads(&mut self, ev: &Event) -> StoreResult<Vec<(Id, Id)>> {
         let span = ev.interval();
-        let mut per_participant: Vec<(Id, BTreeSet<Id>)> = Vec::new();
+        let mut seen: HashSet<Id> = HashSet::default();
+        // side → (participants holding it, the first of them)
+        let mut holders: std::collections::BTreeMap<Id, (u64, Id)> = std::collections::BTreeMap::new();
         for p in &ev.participants {
             let pid = self.known_entity_id(&p.entity)?;
-            if per_participant.iter().any(|(id, _)| *id == pid) {
+            if !seen.insert(pid) {
                 continue;
             }
             let sides: BTreeSet<Id> = match self.side_rule(pid)? {
@@ -611,21 +629,31 @@ impl<'s> Apply<'s> {
                     .map(|(_, s)| *s)
                     .collect(),
             };
-            per_participant.push((pid, sides));
-        }
-        let mut pairs = BTreeSet::new();
-        for (i, (_, a)) in per_participant.iter().enumerate() {
-            for (_, b) in &per_participant[i + 1..] {
-                for &x in a {
-                    for &y in b {
-                        if x != y {
-                            pairs.insert((x.min(y), x.max(y)));
-                        }
-                    }
-                }
+            for s in sides {
+                holders.entry(s).or_insert((0, pid)).0 += 1;
             }
         }
-        Ok(pairs.into_iter().collect())
+        let sides: Vec<(Id, (u64, Id))> = holders.into_iter().collect();
+        let mut pairs = Vec::new();
+        for (i, &(x, (nx, hx))) in sides.iter().enumerate() {
+            for &(y, (ny, hy)) in &sides[i + 1..] {
+                if nx == 1 && ny == 1 && hx == hy {
+                    continue;
+                }
+                if pairs.len() == keys::MAX_PAIRS {
+                    return Err(StoreError::Unwritable {
+                        path: self.store.path.clone(),
+                        what: format!(
+                            "event \"{}\": it would have more than {} country pairs",
+                            ev.key,
+                            keys::MAX_PAIRS
+                        ),
+                    });
+                }
+                pairs.push((x, y));
+            }
+        }
+        Ok(pairs)
     }
 
     /// Write the event's `event_links` value (members, dyads, key and type) and its dyad

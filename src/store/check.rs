@@ -51,11 +51,14 @@ pub struct IndexCheck {
     pub unexpected: Problems,
     /// Under the right key with the wrong value.
     pub wrong_value: Problems,
+    /// An entry whose key or value does not have the tree's layout (docs/data-model.md
+    /// §5), whether or not it equals what the records imply.
+    pub malformed: Problems,
 }
 
 impl IndexCheck {
     pub fn problems(&self) -> u64 {
-        self.missing.count + self.unexpected.count + self.wrong_value.count
+        self.missing.count + self.unexpected.count + self.wrong_value.count + self.malformed.count
     }
 }
 
@@ -369,8 +372,9 @@ impl Store {
                     Some(_) => {}
                 }
             }
-            // Distinct participants in input order, each with its sides at the event.
+            // Distinct participants, each with its sides at the event.
             let mut members: Vec<(Id, BTreeSet<Id>)> = Vec::new();
+            let mut distinct: std::collections::HashSet<Id> = std::collections::HashSet::new();
             for (i, p) in ev.participants.iter().enumerate() {
                 let Some(e) = entities.get(p.entity.as_str()) else {
                     report.problem("dangling reference", || {
@@ -381,7 +385,7 @@ impl Store {
                     });
                     continue;
                 };
-                if members.iter().any(|(m, _)| *m == e.id) {
+                if !distinct.insert(e.id) {
                     continue;
                 }
                 let sides: BTreeSet<Id> = if e.entity_type == "country" {
@@ -399,13 +403,26 @@ impl Store {
                 };
                 members.push((e.id, sides));
             }
+            // A dyad is a pair of different countries with one standing for one member and
+            // the other for another member. Comparing every two members is quadratic in
+            // the members; instead, per country, the members standing for it: two countries
+            // fail to be a dyad only when one and the same member is the only one standing
+            // for either.
+            let mut standing: BTreeMap<Id, Vec<Id>> = BTreeMap::new();
+            for (m, sides) in &members {
+                for &s in sides {
+                    let holders = standing.entry(s).or_default();
+                    if holders.len() < 2 {
+                        holders.push(*m);
+                    }
+                }
+            }
+            let countries: Vec<(&Id, &Vec<Id>)> = standing.iter().collect();
             let mut pairs: BTreeSet<(Id, Id)> = BTreeSet::new();
-            for (i, (_, a)) in members.iter().enumerate() {
-                for (_, b) in &members[i + 1..] {
-                    for &x in a {
-                        for &y in b.iter().filter(|&&y| y != x) {
-                            pairs.insert((x.min(y), x.max(y)));
-                        }
+            for (i, &(x, xs)) in countries.iter().enumerate() {
+                for &(y, ys) in &countries[i + 1..] {
+                    if !(xs.len() == 1 && ys.len() == 1 && xs[0] == ys[0]) {
+                        pairs.insert((*x, *y));
                     }
                 }
             }
@@ -623,6 +640,15 @@ impl Store {
                             }
                         }
                     }
+                }
+            }
+            if let Some((ak, av)) = &actual {
+                // Equal to the derivation is not enough: a derivation that wrote a wrong
+                // layout (counts truncated, as issue 17 found) would agree with itself.
+                if !keys::well_formed(name, ak, av) {
+                    index
+                        .malformed
+                        .add(|| format!("{} (value {})", describe_key(name, ak), hex(av)));
                 }
             }
             actual = scan.next().transpose().map_err(|e| self.kv_err(e))?;

@@ -85,15 +85,20 @@ pub struct Links<'a> {
     pub event_type: &'a str,
 }
 
-/// An `event_links` value: member count (u16) ‖ member ids ‖ pair count (u16) ‖ dyad pairs
+/// An `event_links` value: member count (u32) ‖ member ids ‖ pair count (u32) ‖ dyad pairs
 /// (lower ‖ higher) ‖ key length (u16) ‖ event key ‖ event type (the rest).
+///
+/// The caller keeps the counts in range: validation limits an event's participants
+/// (`ingest::MAX_PARTICIPANTS`) and apply refuses an event with more than [`MAX_PAIRS`]
+/// dyads, so no count is ever truncated; keys are at most 512 bytes.
 pub fn links_value(members: &[Id], pairs: &[(Id, Id)], key: &str, event_type: &str) -> Vec<u8> {
-    let mut v = Vec::with_capacity(6 + members.len() * 8 + pairs.len() * 16 + key.len() + event_type.len());
-    v.extend_from_slice(&(members.len() as u16).to_be_bytes());
+    debug_assert!(members.len() <= u32::MAX as usize && pairs.len() <= MAX_PAIRS && key.len() <= u16::MAX as usize);
+    let mut v = Vec::with_capacity(10 + members.len() * 8 + pairs.len() * 16 + key.len() + event_type.len());
+    v.extend_from_slice(&(members.len() as u32).to_be_bytes());
     for m in members {
         v.extend_from_slice(&id_bytes(*m));
     }
-    v.extend_from_slice(&(pairs.len() as u16).to_be_bytes());
+    v.extend_from_slice(&(pairs.len() as u32).to_be_bytes());
     for (a, b) in pairs {
         v.extend_from_slice(&id_bytes(*a));
         v.extend_from_slice(&id_bytes(*b));
@@ -104,28 +109,56 @@ pub fn links_value(members: &[Id], pairs: &[(Id, Id)], key: &str, event_type: &s
     v
 }
 
-/// Decode an `event_links` value (see [`links_value`]), or `None` if it is malformed.
+/// The most dyads one event may have: its `event_links` value then stays within the
+/// 64 MiB that every stored value is limited to (16 bytes a pair).
+pub const MAX_PAIRS: usize = 4 * 1024 * 1024 - 1024;
+
+/// Decode an `event_links` value (see [`links_value`]), or `None` if it is malformed: a
+/// count that runs past the end, members or pairs not strictly ascending, a pair whose
+/// lower id is not below its higher one, or a key or type that is not UTF-8.
 pub fn split_links(value: &[u8]) -> Option<Links<'_>> {
-    let count = |at: usize| Some(u16::from_be_bytes(value.get(at..at + 2)?.try_into().ok()?) as usize);
+    let count = |at: usize| Some(u32::from_be_bytes(value.get(at..at.checked_add(4)?)?.try_into().ok()?) as usize);
     let n = count(0)?;
-    let members = value.get(2..2 + n * 8)?.chunks(8).filter_map(read_id).collect();
-    let pairs_at = 2 + n * 8;
+    let pairs_at = n.checked_mul(8)?.checked_add(4)?;
+    let members: Vec<Id> = value.get(4..pairs_at)?.chunks(8).filter_map(read_id).collect();
     let m = count(pairs_at)?;
+    let key_at = m.checked_mul(16)?.checked_add(pairs_at + 4)?;
     let pairs = value
-        .get(pairs_at + 2..pairs_at + 2 + m * 16)?
+        .get(pairs_at + 4..key_at)?
         .chunks(16)
         .map(|c| Some((id_at(c, 0)?, id_at(c, 8)?)))
         .collect::<Option<Vec<_>>>()?;
-    let key_at = pairs_at + 2 + m * 16;
-    let k = count(key_at)?;
+    let k = u16::from_be_bytes(value.get(key_at..key_at + 2)?.try_into().ok()?) as usize;
     let key = std::str::from_utf8(value.get(key_at + 2..key_at + 2 + k)?).ok()?;
     let event_type = std::str::from_utf8(value.get(key_at + 2 + k..)?).ok()?;
+    let ascending = members.windows(2).all(|w| w[0] < w[1])
+        && pairs.windows(2).all(|w| w[0] < w[1])
+        && pairs.iter().all(|(lo, hi)| lo < hi);
+    if !ascending || key.is_empty() || event_type.is_empty() {
+        return None;
+    }
     Some(Links {
         members,
         pairs,
         key,
         event_type,
     })
+}
+
+/// Whether an entry of index `tree` has the layout of docs/data-model.md §5 (the record
+/// trees and `meta` are not index trees and are checked by decoding).
+pub fn well_formed(tree: &str, key: &[u8], value: &[u8]) -> bool {
+    use crate::store::tree as t;
+    match tree {
+        t::ENTITY_KEY | t::EVENT_KEY => !key.is_empty() && std::str::from_utf8(key).is_ok() && value.len() == 8,
+        t::RELATION_KEY => key.iter().filter(|&&b| b == 0).count() == 3 && value.len() == 8,
+        t::ALIAS => key.len() > 9 && key[key.len() - 9] == 0 && !key[..key.len() - 9].contains(&0) && value.is_empty(),
+        t::ENTITY_RELATION => key.len() == 16 && value.is_empty(),
+        t::ENTITY_EVENT => key.len() == 20 && value.len() == 4,
+        t::DYAD => key.len() == 28 && value.len() == 4 && read_id(key) < id_at(key, 8),
+        t::EVENT_LINKS => key.len() == 8 && split_links(value).is_some(),
+        _ => true,
+    }
 }
 
 #[cfg(test)]
@@ -150,8 +183,17 @@ mod tests {
         assert_eq!(l.members, vec![3, 9]);
         assert_eq!(l.pairs, vec![(1, 2)]);
         assert_eq!((l.key, l.event_type), ("ev:visit:2022-06-10:abc", "visit"));
-        for cut in 0..2 + 16 + 2 + 16 + 2 + 23 {
+        for cut in 0..4 + 16 + 4 + 16 + 2 + 23 {
             assert!(split_links(&v[..cut]).is_none(), "cut at {cut}");
         }
+        // Counts beyond what a u16 holds (issue 17: they were truncated).
+        let members: Vec<Id> = (1..=70_000).collect();
+        let pairs: Vec<(Id, Id)> = (1..=70_000).map(|i| (i, i + 100_000)).collect();
+        let v = links_value(&members, &pairs, "ev:big", "summit");
+        let l = split_links(&v).unwrap();
+        assert_eq!((l.members.len(), l.pairs.len()), (70_000, 70_000));
+        // Out of order, or a pair with lo >= hi, is malformed.
+        assert!(split_links(&links_value(&[9, 3], &[], "k", "t")).is_none());
+        assert!(split_links(&links_value(&[3], &[(2, 1)], "k", "t")).is_none());
     }
 }

@@ -36,7 +36,7 @@ use std::path::{Path, PathBuf};
 
 /// Version of the tree layout. A store with a higher version is refused; one with a lower
 /// version is upgraded when it is opened (see `upgrade.rs`).
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 /// The engine new stores use unless told otherwise.
 pub const DEFAULT_ENGINE: Engine = Engine::Redb;
@@ -203,10 +203,7 @@ impl Store {
         }
         let kv = kv::open(engine, path).map_err(|source| match source {
             kv::KvError::Locked { .. } => StoreError::Locked(path.to_path_buf()),
-            source => StoreError::Kv {
-                path: path.to_path_buf(),
-                source,
-            },
+            source => kv_error(path, source),
         })?;
         let store = Store {
             kv,
@@ -282,10 +279,7 @@ impl Store {
     }
 
     pub(crate) fn kv_err(&self, source: kv::KvError) -> StoreError {
-        StoreError::Kv {
-            path: self.path.clone(),
-            source,
-        }
+        kv_error(&self.path, source)
     }
 
     pub(crate) fn corrupt(&self, what: impl Into<String>) -> StoreError {
@@ -389,7 +383,7 @@ impl Store {
     /// large imports: at 1M events it takes about 1 s and shrinks the file by 40 %.
     pub fn compact(&mut self) -> StoreResult<bool> {
         let path = self.path.clone();
-        self.kv.compact().map_err(|source| StoreError::Kv { path, source })
+        self.kv.compact().map_err(|source| kv_error(&path, source))
     }
 
     /// Whether the store holds no entity, relation or event.
@@ -443,6 +437,21 @@ impl KeyLookup for Store {
         self.entity_by_key(key)
             .map(|e| e.map(|e| e.entity_type))
             .map_err(|e| LookupError(e.to_string()))
+    }
+}
+
+/// An engine error of the store at `path`: damage the engine found is the store's damage
+/// (`store PATH is damaged: …`, docs/cli.md), anything else an engine failure.
+fn kv_error(path: &Path, source: kv::KvError) -> StoreError {
+    match source {
+        kv::KvError::Damaged { .. } => StoreError::Corrupt {
+            path: path.to_path_buf(),
+            what: source.to_string(),
+        },
+        source => StoreError::Kv {
+            path: path.to_path_buf(),
+            source,
+        },
     }
 }
 

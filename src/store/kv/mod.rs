@@ -69,6 +69,10 @@ pub enum KvError {
     Engine { engine: Engine, message: String },
     #[error("{engine}: the store's files are held by another process")]
     Locked { engine: Engine },
+    /// The engine found its files damaged (for redb: a page or header that does not
+    /// verify). The store reports it as damage, never as an engine failure.
+    #[error("{engine}: {message}")]
+    Damaged { engine: Engine, message: String },
     #[error("{0}")]
     Io(#[from] std::io::Error),
 }

@@ -8,7 +8,6 @@
 //! (fsync on commit).
 
 use std::collections::HashMap;
-use std::fmt::Display;
 use std::ops::Bound;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -118,10 +117,21 @@ fn open_file(file: &Path, cache_size: usize) -> KvResult<Database> {
         })
 }
 
-fn redb_error(err: impl Display) -> KvError {
-    KvError::Engine {
-        engine: Engine::Redb,
-        message: err.to_string(),
+fn redb_error(err: impl Into<redb::Error>) -> KvError {
+    match err.into() {
+        redb::Error::Corrupted(message) => KvError::Damaged {
+            engine: Engine::Redb,
+            message,
+        },
+        // What redb says of a file that holds no redb database.
+        redb::Error::Io(io) if io.kind() == std::io::ErrorKind::InvalidData => KvError::Damaged {
+            engine: Engine::Redb,
+            message: io.to_string(),
+        },
+        other => KvError::Engine {
+            engine: Engine::Redb,
+            message: other.to_string(),
+        },
     }
 }
 

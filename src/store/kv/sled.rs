@@ -111,6 +111,12 @@ fn sled_error(err: sled::Error) -> KvError {
             message: format!("I/O error: {message}"),
         };
     }
+    if let sled::Error::Corruption { .. } = &err {
+        return KvError::Damaged {
+            engine: Engine::Sled,
+            message: err.to_string(),
+        };
+    }
     KvError::Engine {
         engine: Engine::Sled,
         message: err.to_string(),

@@ -8,6 +8,7 @@ mod export;
 mod extraction;
 mod import;
 mod issue17;
+mod library;
 mod merge;
 mod output_files;
 mod queries;

@@ -273,7 +273,7 @@ fn import(store: &mut Store, files: &[PathBuf], opts: ImportOptions) -> Result<(
         inputs.push(Input { name, reader });
     }
     let keep_going = opts.keep_going;
-    match super::export::import_inputs(store, inputs, vocab()?, &opts) {
+    match store.import(inputs, vocab()?, &opts) {
         Ok(report) => {
             if report.applied.events_added + report.applied.events_updated >= COMPACT_AFTER_EVENTS {
                 store.compact()?;

@@ -1,5 +1,5 @@
 //! `dipgraph export`: a query's subgraph, or the whole store, as GraphML, GEXF, node-link
-//! JSON or neo4j CSV; and the GraphML side of `dipgraph import`.
+//! JSON or neo4j CSV.
 
 use super::{exit, ContactArgs, Failure, WindowArgs};
 use crate::export::csv::CsvWriter;
@@ -10,13 +10,12 @@ use crate::export::nodelink::NodeLinkWriter;
 use crate::export::subgraph::{
     write_graph, Counts, GraphSink, IdClashes, RecordIter, Records, WriteError, SOURCE_ID_PREFIX,
 };
-use crate::ingest::{looks_like_graphml, read_graphml, read_jsonl, IngestErrors, LineResult};
 use crate::model::{Day, Entity, Event, Relation};
 use crate::query::{self, ContactFilter, NeighborsOptions, Selector};
-use crate::store::{ImportError, ImportOptions, ImportReport, Input, Store, StoreError};
+use crate::store::{Store, StoreError};
 use crate::vocab::Vocab;
 use std::convert::Infallible;
-use std::io::{BufRead, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -235,54 +234,4 @@ fn write_format<R: Records>(
         ExportFormat::Json | ExportFormat::Csv => Box::new(NodeLinkWriter::new(out)),
     };
     write_graph(records, sink.as_mut())
-}
-
-/// Import `inputs`, reading GraphML ones (by name or content, see
-/// [`looks_like_graphml`]) with the GraphML reader. Without GraphML this is exactly
-/// [`Store::import`]; with it, every input is read into records first (JSON Lines by the same
-/// reader) and the records go through [`Store::import_records`], the same validation and
-/// one atomic write.
-pub fn import_inputs(
-    store: &Store,
-    mut inputs: Vec<Input<'_>>,
-    vocab: &Vocab,
-    opts: &ImportOptions,
-) -> Result<ImportReport, ImportError> {
-    let graphml: Vec<bool> = inputs
-        .iter_mut()
-        .map(|i| {
-            let head = i
-                .reader
-                .fill_buf()
-                .map(|b| b[..b.len().min(64)].to_vec())
-                .unwrap_or_default();
-            looks_like_graphml(&i.name, &head)
-        })
-        .collect();
-    if !graphml.contains(&true) {
-        return store.import(inputs, vocab, opts);
-    }
-    let mut records = Vec::new();
-    let mut errors = Vec::new();
-    for (input, is_graphml) in inputs.into_iter().zip(graphml) {
-        let mut each = |r: LineResult| match r {
-            Ok(record) => records.push(record),
-            Err(es) => errors.extend(es),
-        };
-        if is_graphml {
-            read_graphml(input.reader, &input.name, vocab, &mut each);
-        } else {
-            read_jsonl(input.reader, &input.name, opts.max_line_bytes, &mut each);
-        }
-    }
-    if !errors.is_empty() && !opts.keep_going {
-        return Err(ImportError::Invalid(IngestErrors(errors)));
-    }
-    let mut report = store.import_records(records, vocab, opts)?;
-    if !errors.is_empty() {
-        let bad = IngestErrors(errors);
-        report.rejected_lines += bad.lines().len() as u64;
-        report.rejected.0.extend(bad.0);
-    }
-    Ok(report)
 }

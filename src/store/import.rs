@@ -2,7 +2,7 @@
 
 use super::spool::{EventSpool, SpoolError};
 use super::{ApplyStats, Store, StoreError};
-use crate::ingest::{read_jsonl, IngestErrors, Located, Validator};
+use crate::ingest::{read_input, IngestErrors, Located, Validator};
 use crate::model::Record;
 use crate::vocab::Vocab;
 use std::io::BufRead;
@@ -57,9 +57,10 @@ pub enum ImportError {
 }
 
 impl Store {
-    /// Read every input, validate all records against the ontology and the store, and
-    /// write them in one atomic apply. Without `keep_going`, any invalid line means
-    /// nothing is written.
+    /// Read every input, JSON Lines or GraphML (chosen per input by
+    /// [`crate::ingest::read_input`]), validate all records against the ontology and the
+    /// store, and write them in one atomic apply. Without `keep_going`, any invalid line
+    /// means nothing is written.
     ///
     /// Memory: entities and relations are held (merged) in memory; events are validated
     /// one at a time and wait in a spool file beside the store until the write.
@@ -86,7 +87,7 @@ impl Store {
             scope.spawn(move || {
                 let mut group = Vec::with_capacity(LINES_PER_MESSAGE);
                 for input in inputs {
-                    read_jsonl(input.reader, &input.name, max, &mut |line| {
+                    read_input(input.reader, &input.name, vocab, max, &mut |line| {
                         group.push(line);
                         if group.len() == LINES_PER_MESSAGE {
                             // A closed channel means validation stopped; reading on is useless

@@ -5,9 +5,10 @@
 use super::{exit, Failure};
 use crate::export::InterchangeWriter;
 use crate::extract::eval::evaluate;
+use crate::extract::merge::merge;
 use crate::extract::{extract, Extraction, Known, KnownSource, Lang, NoteKind, Options, Resources};
-use crate::ingest::{validate, KeyLookup, Located, NoStore};
-use crate::model::{derived_event_key, PartialDate, PropValue, Record};
+use crate::ingest::{validate, KeyLookup, LookupError, NoStore};
+use crate::model::{PartialDate, Record};
 use crate::store::{ImportError, ImportOptions, OpenMode, Store};
 use crate::vocab::Vocab;
 use std::collections::BTreeMap;
@@ -171,7 +172,11 @@ fn run(
         }
         extractions.push((name, x));
     }
-    let records = combine(extractions, store);
+    let stored = |key: &str| match store {
+        Some(s) => s.event_by_key(key).map_err(|e| LookupError(e.to_string())),
+        None => Ok(None),
+    };
+    let records = merge(extractions, &stored).map_err(|e| Failure::new(exit::FAILURE, e.0))?;
     let lookup: &dyn KeyLookup = match store {
         Some(s) => s,
         None => &NoStore,
@@ -223,93 +228,6 @@ fn run(
             format!("{errors}\ningest failed: nothing was written"),
         )),
         Err(ImportError::Store(e)) => Err(e.into()),
-    }
-}
-
-/// One batch from several articles: entities by key (aliases united), relations by
-/// identity, events by derived key (one event reported by two articles has both sources;
-/// one already in the store keeps its record and gains the new sources).
-fn combine(extractions: Vec<(String, Extraction)>, store: Option<&Store>) -> Vec<Located<Record>> {
-    let mut entities: BTreeMap<String, (String, crate::model::Entity)> = BTreeMap::new();
-    let mut relations: Vec<(String, crate::model::Relation)> = Vec::new();
-    let mut events: BTreeMap<String, (String, crate::model::Event)> = BTreeMap::new();
-    for (file, x) in extractions {
-        for r in x.records {
-            match r {
-                Record::Entity(e) => match entities.get_mut(&e.key) {
-                    Some((_, prev)) => {
-                        for a in e.aliases {
-                            if a != prev.name && !prev.aliases.contains(&a) {
-                                prev.aliases.push(a);
-                            }
-                        }
-                    }
-                    None => {
-                        entities.insert(e.key.clone(), (file.clone(), e));
-                    }
-                },
-                Record::Relation(rel) => {
-                    if !relations.iter().any(|(_, x)| x.identity() == rel.identity()) {
-                        relations.push((file.clone(), rel));
-                    }
-                }
-                Record::Event(mut ev) => {
-                    let key = derived_event_key(&ev.event_type, &ev.date, ev.location.as_deref(), &ev.participants);
-                    if let Some(stored) = store.and_then(|s| s.event_by_key(&key).ok().flatten()) {
-                        let mut merged = stored;
-                        add_sources(&mut merged, ev);
-                        ev = merged;
-                    }
-                    ev.key = key.clone();
-                    match events.get_mut(&key) {
-                        Some((_, prev)) => add_sources(prev, ev),
-                        None => {
-                            events.insert(key, (file.clone(), ev));
-                        }
-                    }
-                }
-            }
-        }
-    }
-    let mut out: Vec<Located<Record>> = Vec::new();
-    let mut push = |file: String, record: Record| {
-        let line = out.len() + 1;
-        out.push(Located { file, line, record });
-    };
-    for (_, (f, e)) in entities {
-        push(f, Record::Entity(e));
-    }
-    for (f, r) in relations {
-        push(f, Record::Relation(r));
-    }
-    for (_, (f, e)) in events {
-        push(f, Record::Event(e));
-    }
-    out
-}
-
-/// Add `from`'s sources that `into` lacks, with their offsets and rules.
-fn add_sources(into: &mut crate::model::Event, from: crate::model::Event) {
-    let prop = |e: &crate::model::Event, k: &str| match e.props.get(k) {
-        Some(PropValue::Str(s)) => s.split(" | ").map(str::to_string).collect::<Vec<_>>(),
-        _ => Vec::new(),
-    };
-    let (offsets, rules) = (prop(&from, "offsets"), prop(&from, "rule"));
-    let (mut into_offsets, mut into_rules) = (prop(into, "offsets"), prop(into, "rule"));
-    let mut added = false;
-    for (i, s) in from.sources.into_iter().enumerate() {
-        if into.sources.iter().any(|x| x.doc == s.doc && x.quote == s.quote) {
-            continue;
-        }
-        into.sources.push(s);
-        into_offsets.push(offsets.get(i).cloned().unwrap_or_default());
-        into_rules.push(rules.get(i).cloned().unwrap_or_default());
-        added = true;
-    }
-    if added && into.props.contains_key("extractor") {
-        into.props
-            .insert("offsets".into(), PropValue::Str(into_offsets.join(" | ")));
-        into.props.insert("rule".into(), PropValue::Str(into_rules.join(" | ")));
     }
 }
 

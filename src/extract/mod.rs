@@ -26,6 +26,7 @@ mod events;
 pub mod gazetteer;
 pub mod html;
 pub mod matcher;
+pub mod merge;
 mod ner;
 pub mod normalize;
 mod output;

@@ -291,3 +291,72 @@ fn issue_17_documented_store_messages_are_the_binarys() {
     let damaged = doc.replace("PATH", &s.path.display().to_string()).replace("WHAT", "");
     assert!(r.stderr.starts_with(&damaged), "{}", r.stderr);
 }
+
+/// Finding 8: an error quotes a bounded prefix of a hostile value, at most 100 errors are
+/// kept and shown, then a count; nothing is written.
+#[test]
+fn issue_17_errors_quote_a_bounded_prefix_and_at_most_100_are_kept() {
+    let s = TestStore::new("redb");
+    s.import(&repo(SAMPLE)).ok();
+    let before = s.dump();
+    let long_key = "K".repeat(2_000_000);
+    let mut lines = String::new();
+    for _ in 0..5 {
+        writeln!(
+            lines,
+            r#"{{"kind":"event","type":"meeting","date":"2022","participants":[{{"entity":"{long_key}","role":"participant"}}]}}"#
+        )
+        .unwrap();
+    }
+    let f = s.file("long-keys.jsonl", lines);
+    let r = s.import(&f).fails_with(DATA_ERROR);
+    r.stderr_has_line(&format!(
+        "{}:3: participants[0].entity: invalid key \"{}…\" (2000000 bytes): longer than 512 bytes",
+        f.display(),
+        "K".repeat(80)
+    ));
+    assert!(r.stderr.len() < 4096, "{} bytes of errors", r.stderr.len());
+
+    // A line of thousands of unknown fields, and 250 bad lines.
+    let fields: Vec<String> = (0..5000).map(|i| format!(r#""f{i}":1"#)).collect();
+    let mut lines = format!(
+        r#"{{"kind":"entity","key":"X","type":"person","name":"X",{}}}"#,
+        fields.join(",")
+    ) + "\n";
+    for i in 0..250 {
+        writeln!(
+            lines,
+            r#"{{"kind":"entity","key":"Y{i}","type":"no-such-type","name":"Y"}}"#
+        )
+        .unwrap();
+    }
+    let f = s.file("many-errors.jsonl", lines);
+    let r = s.import(&f).fails_with(DATA_ERROR);
+    let shown = r
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with(&format!("{}:", f.display())))
+        .count();
+    assert_eq!(shown, 100, "{}", r.stderr);
+    r.stderr_has_line(&format!("{}:1: ... and 4980 more problems on this line", f.display()));
+    r.stderr_has_line("... and 171 more errors");
+    r.stderr_has_line("import failed: 251 invalid lines; nothing was written");
+    assert_eq!(s.dump(), before);
+}
+
+/// Finding 8: `ingest` refuses an article above the documented size without reading all
+/// of it, and writes nothing.
+#[test]
+fn issue_17_ingest_refuses_an_article_above_the_limit() {
+    let s = TestStore::new("redb");
+    let big = s.file("big.txt", vec![0u8; 5 * 1024 * 1024]);
+    let r = s.run(&["ingest", big.to_str().unwrap()]).fails_with(DATA_ERROR);
+    r.stderr_has_line(&format!(
+        "{}: larger than the limit of 4 MiB for one article; nothing was written",
+        big.display()
+    ));
+    assert!(!s.path.exists(), "a refused first ingest left a store");
+    // A device without a length is read only up to the limit.
+    let r = s.run(&["ingest", "--dry-run", "/dev/zero"]).fails_with(DATA_ERROR);
+    r.stderr_has_line("/dev/zero: larger than the limit of 4 MiB for one article; nothing was written");
+}

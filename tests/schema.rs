@@ -50,7 +50,7 @@ pub(crate) fn importer_errors(context: &[&str], line: &str) -> Vec<(usize, Optio
     match validate(records, &vocab, &NoStore, false) {
         Ok(_) => Vec::new(),
         Err(errs) => errs
-            .0
+            .kept
             .into_iter()
             .map(|IngestError { line, field, .. }| (line, field))
             .collect(),

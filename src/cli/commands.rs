@@ -16,8 +16,8 @@ use std::path::{Path, PathBuf};
 const SAMPLE_NAME: &str = "data/samples/morocco-germany.jsonl";
 const SAMPLE: &str = include_str!("../../data/samples/morocco-germany.jsonl");
 
-/// Errors shown, at most, before the rest are only counted.
-const MAX_ERRORS_SHOWN: usize = 1000;
+/// Errors shown, at most, before the rest are only counted: as many as an import keeps.
+const MAX_ERRORS_SHOWN: usize = crate::ingest::MAX_ERRORS_KEPT;
 
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), Failure> {
     let db = cli.db.clone().unwrap_or_else(|| PathBuf::from("dipgraph.db"));
@@ -288,20 +288,20 @@ fn import(store: &mut Store, files: &[PathBuf], opts: ImportOptions) -> Result<(
                     exit::DATA,
                     format!(
                         "{}\n{summary}; rejected {}",
-                        shown(&report.rejected.0),
+                        shown(&report.rejected),
                         plural(lines, "invalid line")
                     ),
                 ))
             }
         }
         Err(ImportError::Invalid(errors)) => {
-            let lines = errors.lines().len();
+            let lines = errors.bad_lines as usize;
             let how = if keep_going { "" } else { "; nothing was written" };
             Err(Failure::new(
                 exit::DATA,
                 format!(
                     "{}\nimport failed: {}{how}",
-                    shown(&errors.0),
+                    shown(&errors),
                     plural(lines, "invalid line")
                 ),
             ))
@@ -310,10 +310,16 @@ fn import(store: &mut Store, files: &[PathBuf], opts: ImportOptions) -> Result<(
     }
 }
 
-fn shown(errors: &[crate::ingest::IngestError]) -> String {
-    let mut text: Vec<String> = errors.iter().take(MAX_ERRORS_SHOWN).map(|e| e.to_string()).collect();
-    if errors.len() > MAX_ERRORS_SHOWN {
-        text.push(format!("... and {} more errors", errors.len() - MAX_ERRORS_SHOWN));
+fn shown(errors: &crate::ingest::IngestErrors) -> String {
+    let mut text: Vec<String> = errors
+        .kept
+        .iter()
+        .take(MAX_ERRORS_SHOWN)
+        .map(|e| e.to_string())
+        .collect();
+    let more = errors.kept.len().saturating_sub(MAX_ERRORS_SHOWN) as u64 + errors.not_kept;
+    if more > 0 {
+        text.push(format!("... and {more} more errors"));
     }
     text.join("\n")
 }
@@ -477,7 +483,7 @@ fn plural(n: usize, what: &str) -> String {
 /// An import-style failure (invalid records, or the store) as a command failure.
 fn import_failure(e: ImportError) -> Failure {
     match e {
-        ImportError::Invalid(errors) => Failure::new(exit::DATA, shown(&errors.0)),
+        ImportError::Invalid(errors) => Failure::new(exit::DATA, shown(&errors)),
         ImportError::Store(e) => e.into(),
     }
 }

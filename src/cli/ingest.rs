@@ -85,6 +85,33 @@ fn io(e: std::io::Error) -> Failure {
     Failure::new(exit::FAILURE, format!("standard output: {e}"))
 }
 
+/// The largest article `ingest` reads. The extractor needs many times an article's size
+/// (its normalised text, tokens, matches and candidate spans are each several times the
+/// text), and a news article, even as a whole HTML page, is far smaller than this.
+pub const MAX_ARTICLE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Read one article, refusing one above [`MAX_ARTICLE_BYTES`] without reading more of it
+/// than that (a pipe or a device has no length to check beforehand).
+fn read_article(path: &Path, name: &str) -> Result<Vec<u8>, Failure> {
+    use std::io::Read;
+    let cannot = |e: std::io::Error| Failure::new(exit::DATA, format!("{name}: cannot read: {e}"));
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_ARTICLE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() as u64 > MAX_ARTICLE_BYTES {
+        return Err(Failure::new(
+            exit::DATA,
+            format!(
+                "{name}: larger than the limit of {} MiB for one article; nothing was written",
+                MAX_ARTICLE_BYTES / (1024 * 1024)
+            ),
+        ));
+    }
+    Ok(bytes)
+}
+
 /// The document id of a file: its name without the last extension
 /// ("ma-de-security-cooperation.ar.txt" → "ma-de-security-cooperation.ar").
 pub fn doc_id(path: &Path) -> String {
@@ -147,7 +174,7 @@ fn run(
     let mut extractions: Vec<(String, Extraction)> = Vec::new();
     for f in &args.files {
         let name = f.display().to_string();
-        let bytes = std::fs::read(f).map_err(|e| Failure::new(exit::DATA, format!("{name}: cannot read: {e}")))?;
+        let bytes = read_article(f, &name)?;
         let text = String::from_utf8(bytes).map_err(|e| {
             Failure::new(
                 exit::DATA,

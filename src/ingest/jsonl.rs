@@ -1,7 +1,7 @@
 //! Interchange v1 JSON Lines → records, with an error naming file, line and field for
 //! everything that does not follow `interchange-v1.md`.
 
-use super::error::IngestError;
+use super::error::{bounded, quote, IngestError};
 use crate::model::{Entity, Event, EventStatus, PartialDate, Participant, PropValue, Props, Record, Relation, Source};
 use serde_json::{Map, Value};
 use std::io::BufRead;
@@ -86,12 +86,7 @@ pub fn read_jsonl(mut input: impl BufRead, file: &str, max_line_bytes: usize, ea
             })),
             Err(errs) => each(Err(errs
                 .into_iter()
-                .map(|(field, message)| IngestError {
-                    file: file.to_string(),
-                    line: line_no,
-                    field,
-                    message,
-                })
+                .map(|(field, message)| IngestError::new(file, line_no, field, message))
                 .collect())),
         }
     }
@@ -183,6 +178,7 @@ pub(crate) fn parse_precise(text: &str) -> Result<Option<Record>, FieldErrors> {
     let mut fields = Fields {
         map: &map,
         errors: Vec::new(),
+        dropped: 0,
         prefix: String::new(),
     };
     let record = match fields.req_str("kind").as_deref() {
@@ -192,12 +188,16 @@ pub(crate) fn parse_precise(text: &str) -> Result<Option<Record>, FieldErrors> {
         Some(other) => {
             fields.err(
                 "kind",
-                format!("unknown kind \"{other}\": allowed are entity, relation, event"),
+                format!("unknown kind {}: allowed are entity, relation, event", quote(other)),
             );
             None
         }
         None => None,
     };
+    if fields.dropped > 0 {
+        let more = format!("... and {} more problems on this line", fields.dropped);
+        fields.errors.push((None, more));
+    }
     match record {
         Some(r) if fields.errors.is_empty() => Ok(Some(r)),
         _ => Err(fields.errors),
@@ -215,10 +215,17 @@ fn kind_of(v: &Value) -> &'static str {
     }
 }
 
-/// Typed access to one JSON object's fields, collecting a message per bad field.
+/// The most problems one line reports; the rest are counted. A line of a million unknown
+/// fields would otherwise make a million messages.
+pub const MAX_LINE_ERRORS: usize = 20;
+
+/// Typed access to one JSON object's fields, collecting a message per bad field (at most
+/// [`MAX_LINE_ERRORS`], each bounded, then a count).
 struct Fields<'a> {
     map: &'a Map<String, Value>,
     errors: FieldErrors,
+    /// Problems found beyond [`MAX_LINE_ERRORS`].
+    dropped: usize,
     prefix: String,
 }
 
@@ -228,8 +235,12 @@ impl<'a> Fields<'a> {
     }
 
     fn err(&mut self, name: &str, message: String) {
+        if self.errors.len() >= MAX_LINE_ERRORS {
+            self.dropped += 1;
+            return;
+        }
         let path = self.path(name);
-        self.errors.push((Some(path), message));
+        self.errors.push((Some(bounded(path)), bounded(message)));
     }
 
     fn only(&mut self, allowed: &[&str]) {
@@ -275,7 +286,7 @@ impl<'a> Fields<'a> {
             self.opt_str(name)?
         };
         if let Some(problem) = key_problem(&s) {
-            self.err(name, format!("invalid key \"{}\": {problem}", s.escape_debug()));
+            self.err(name, format!("invalid key {}: {problem}", quote(&s)));
             return None;
         }
         Some(s)
@@ -373,10 +384,14 @@ impl<'a> Fields<'a> {
                     let mut inner = Fields {
                         map,
                         errors: Vec::new(),
+                        dropped: 0,
                         prefix: format!("{}{name}[{i}].", self.prefix),
                     };
                     let parsed = each(&mut inner);
                     let ok = inner.errors.is_empty();
+                    let room = MAX_LINE_ERRORS.saturating_sub(self.errors.len());
+                    self.dropped += inner.dropped + inner.errors.len().saturating_sub(room);
+                    inner.errors.truncate(room);
                     self.errors.append(&mut inner.errors);
                     if let (Some(t), true) = (parsed, ok) {
                         out.push(t);

@@ -99,13 +99,12 @@ pub struct Settled {
     pub records: u64,
     /// Input lines with at least one error.
     pub bad_lines: u64,
+    /// The first [`MAX_ERRORS_KEPT`] errors, and how many more were found.
     pub errors: IngestErrors,
-    /// Errors found beyond the ones kept in `errors`.
-    pub errors_not_kept: u64,
 }
 
-/// Errors kept in memory at most; beyond this they are only counted.
-pub const MAX_ERRORS_KEPT: usize = 10_000;
+/// Errors kept in memory at most (and shown); beyond this they are only counted.
+pub const MAX_ERRORS_KEPT: usize = 100;
 
 /// A reference that could not be resolved when its record arrived.
 struct Pending {
@@ -459,7 +458,11 @@ impl<'a> Validator<'a> {
             }
         }
         let events = self.events_accepted - skip_events.len() as u64;
-        let mut errors = IngestErrors(std::mem::take(&mut self.errors));
+        let mut errors = IngestErrors {
+            kept: std::mem::take(&mut self.errors),
+            not_kept: self.errors_not_kept,
+            bad_lines: self.bad_lines.len() as u64,
+        };
         errors.sort_by_files(&self.files);
         Ok(Settled {
             entities: {
@@ -473,7 +476,6 @@ impl<'a> Validator<'a> {
             records: self.others_accepted + events,
             bad_lines: self.bad_lines.len() as u64,
             errors,
-            errors_not_kept: self.errors_not_kept,
         })
     }
 

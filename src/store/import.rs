@@ -17,6 +17,35 @@ pub struct Input<'a> {
 /// Parsed lines travel from the reading thread to validation in groups of this many.
 const LINES_PER_MESSAGE: usize = 1024;
 
+/// …or fewer, when they hold this many bytes of input: lines may be up to 16 MiB each, and
+/// 1,024 of them in each of the channel's messages would be gigabytes in flight.
+const BYTES_PER_MESSAGE: u64 = 4 * 1024 * 1024;
+
+/// A reader that counts the bytes consumed from it.
+struct Counted<'c, R> {
+    inner: R,
+    read: &'c std::cell::Cell<u64>,
+}
+
+impl<R: std::io::Read> std::io::Read for Counted<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read.set(self.read.get() + n as u64);
+        Ok(n)
+    }
+}
+
+impl<R: std::io::BufRead> std::io::BufRead for Counted<'_, R> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        self.inner.fill_buf()
+    }
+
+    fn consume(&mut self, amt: usize) {
+        self.read.set(self.read.get() + amt as u64);
+        self.inner.consume(amt)
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct ImportOptions {
     /// Write the valid records and report the rejected lines, instead of all-or-nothing.
@@ -86,10 +115,17 @@ impl Store {
             let max = opts.max_line_bytes;
             scope.spawn(move || {
                 let mut group = Vec::with_capacity(LINES_PER_MESSAGE);
+                let read = std::cell::Cell::new(0u64);
+                let mut sent_at = 0u64;
                 for input in inputs {
-                    read_input(input.reader, &input.name, vocab, max, &mut |line| {
+                    let counted = Counted {
+                        inner: input.reader,
+                        read: &read,
+                    };
+                    read_input(counted, &input.name, vocab, max, &mut |line| {
                         group.push(line);
-                        if group.len() == LINES_PER_MESSAGE {
+                        if group.len() == LINES_PER_MESSAGE || read.get() - sent_at >= BYTES_PER_MESSAGE {
+                            sent_at = read.get();
                             // A closed channel means validation stopped; reading on is useless
                             // but harmless.
                             let _ = tx.send(std::mem::replace(&mut group, Vec::with_capacity(LINES_PER_MESSAGE)));
@@ -166,15 +202,7 @@ impl Store {
         opts: &ImportOptions,
     ) -> Result<ImportReport, ImportError> {
         let settled = validator.finish(&mut spool).map_err(|e| self.spool_failure(e))?;
-        let mut rejected = settled.errors;
-        if settled.errors_not_kept > 0 {
-            rejected.0.push(crate::ingest::IngestError::new(
-                "",
-                0,
-                None,
-                format!("... and {} more errors", settled.errors_not_kept),
-            ));
-        }
+        let rejected = settled.errors;
         if settled.bad_lines > 0 && !opts.keep_going {
             return Err(ImportError::Invalid(rejected));
         }

@@ -34,7 +34,7 @@ pub struct SplitSpec {
 type Referrers = (Vec<Entity>, Vec<Relation>, Vec<Event>);
 
 fn invalid(what: String) -> ImportError {
-    ImportError::Invalid(IngestErrors(vec![IngestError::new("dipgraph", 0, None, what)]))
+    ImportError::Invalid(IngestErrors::new(vec![IngestError::new("dipgraph", 0, None, what)]))
 }
 
 fn located(source: &str, record: Record) -> Located<Record> {

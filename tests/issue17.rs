@@ -360,3 +360,80 @@ fn issue_17_ingest_refuses_an_article_above_the_limit() {
     let r = s.run(&["ingest", "--dry-run", "/dev/zero"]).fails_with(DATA_ERROR);
     r.stderr_has_line("/dev/zero: larger than the limit of 4 MiB for one article; nothing was written");
 }
+
+/// Finding 5: imports started together on a path that does not exist yet, with `--wait`:
+/// one creates the store, the others wait for it and import into it; none reports the
+/// store being created as "not a dipgraph store". Several trials, each on both engines.
+#[test]
+fn issue_17_imports_racing_to_create_a_store_wait_for_it() {
+    const TRIALS: usize = 5;
+    const RACERS: usize = 4;
+    for engine in ENGINES {
+        for trial in 0..TRIALS {
+            let dir = tempfile::tempdir().unwrap();
+            let db = dir.path().join("new.db");
+            let children: Vec<std::process::Child> = (0..RACERS)
+                .map(|_| {
+                    std::process::Command::new(assert_cmd::cargo::cargo_bin("dipgraph"))
+                        .current_dir(repo(""))
+                        .args(["--wait", "60", "--engine", engine, "--db"])
+                        .arg(&db)
+                        .args(["import", SAMPLE])
+                        .stdout(std::process::Stdio::null())
+                        .stderr(std::process::Stdio::piped())
+                        .spawn()
+                        .unwrap()
+                })
+                .collect();
+            for child in children {
+                let out = child.wait_with_output().unwrap();
+                assert!(
+                    out.status.success(),
+                    "{engine}, trial {trial}: exit {:?}: {}",
+                    out.status.code(),
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            }
+            let check = crate::util::run(crate::util::dipgraph().arg("--db").arg(&db).arg("check"));
+            assert_eq!(check.code, 0, "{engine}, trial {trial}: {}", check.stdout);
+        }
+    }
+}
+
+/// Finding 5, made likely: while another process holds the lock, its store's engine file
+/// appears and disappears (a store being created, or removed after a failed first import)
+/// as fast as the file system allows. Every open in that time finds the store in use or
+/// not there yet, never "not a dipgraph store".
+#[test]
+fn issue_17_a_store_being_created_is_never_taken_for_a_foreign_directory() {
+    use dipgraph::store::{OpenMode, Store, StoreError};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("new.db");
+    std::fs::create_dir(&db).unwrap();
+    let lock = std::fs::File::create(db.join("lock")).unwrap();
+    lock.lock().unwrap();
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let (mut in_use, mut absent) = (0, 0);
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            let file = db.join("store.redb");
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                std::fs::File::create(&file).unwrap();
+                std::fs::remove_file(&file).unwrap();
+            }
+        });
+        for _ in 0..20_000 {
+            match Store::open(&db, OpenMode::Existing) {
+                Err(StoreError::Locked(_)) => in_use += 1,
+                Err(StoreError::NotFound(_)) => absent += 1,
+                Err(e) => {
+                    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+                    panic!("after {in_use} in use and {absent} absent: {e}");
+                }
+                Ok(_) => panic!("opened a store whose lock is held"),
+            }
+        }
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    });
+    assert!(in_use > 0 && absent > 0, "{in_use} in use, {absent} absent");
+}

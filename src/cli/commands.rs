@@ -41,8 +41,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), Failure> {
             );
             if new && result.is_err() && store.is_empty()? {
                 // Leave no empty store behind a failed first import.
-                drop(store);
-                let _ = std::fs::remove_dir_all(&db);
+                let _ = store.discard();
             }
             result
         }

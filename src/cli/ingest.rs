@@ -151,8 +151,7 @@ pub fn ingest(args: IngestArgs, db: &Path, engine: crate::store::Engine, out: &m
     if let Some(s) = store {
         if !args.dry_run && new && result.is_err() && s.is_empty()? {
             // Leave no empty store behind a failed first ingest.
-            drop(s);
-            let _ = std::fs::remove_dir_all(db);
+            let _ = s.discard();
         }
     }
     result

@@ -183,24 +183,39 @@ impl Store {
             path: path.to_path_buf(),
             source,
         };
-        let existing = detect_engine(path)?;
-        let engine = match (existing, mode) {
-            (Some(e), _) => e,
-            (None, OpenMode::Existing) => return Err(StoreError::NotFound(path.to_path_buf())),
-            (None, OpenMode::CreateWith(e)) => {
-                std::fs::create_dir_all(path).map_err(io)?;
-                e
+        // A first look, before anything is created: a file or a foreign directory is refused
+        // as it is, and a missing store is not created for a command that only reads.
+        if detect_engine(path)?.is_none() {
+            match mode {
+                OpenMode::Existing => return Err(StoreError::NotFound(path.to_path_buf())),
+                OpenMode::CreateWith(_) => std::fs::create_dir_all(path).map_err(io)?,
             }
-        };
+        }
+        let lock_path = path.join(LOCK_FILE);
         let lock = OpenOptions::new()
             .create(true)
             .truncate(false)
             .write(true)
-            .open(path.join(LOCK_FILE))
+            .open(&lock_path)
             .map_err(io)?;
         if lock.try_lock_exclusive().is_err() {
             return Err(StoreError::Locked(path.to_path_buf()));
         }
+        // A holder that removed the store (a failed first import, see `discard`) did so
+        // while it held the lock; a lock taken on the file it removed guards nothing, and
+        // the store is then tried again, like one in use.
+        if !same_file(&lock, &lock_path) {
+            return Err(StoreError::Locked(path.to_path_buf()));
+        }
+        // The files as they are under the lock decide: another process may have created the
+        // store (on any engine) since the first look, and no process creates or removes a
+        // store's files without holding its lock.
+        let existing = detect_engine(path)?;
+        let engine = match (existing, mode) {
+            (Some(e), _) => e,
+            (None, OpenMode::Existing) => return Err(StoreError::NotFound(path.to_path_buf())),
+            (None, OpenMode::CreateWith(e)) => e,
+        };
         let kv = kv::open(engine, path).map_err(|source| match source {
             kv::KvError::Locked { .. } => StoreError::Locked(path.to_path_buf()),
             source => kv_error(path, source),
@@ -267,6 +282,18 @@ impl Store {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Remove the store's directory, for a store that a failed first import or ingest
+    /// created and left empty. The engine is closed first and the lock is held until the
+    /// directory is gone, so that a process waiting for the store never opens files that
+    /// are being removed: it finds no store, or a lock file that is no longer the store's.
+    pub fn discard(self) -> StoreResult<()> {
+        let Store { kv, path, _lock, .. } = self;
+        drop(kv);
+        let removed = std::fs::remove_dir_all(&path);
+        drop(_lock);
+        removed.map_err(|source| StoreError::Io { path, source })
     }
 
     pub fn engine(&self) -> Engine {
@@ -472,24 +499,42 @@ fn detect_engine(path: &Path) -> StoreResult<Option<Engine>> {
         Ok(m) if !m.is_dir() => return Err(not_a_store("it is a file, not a directory")),
         Ok(_) => {}
     }
-    let redb = path.join(REDB_FILE).exists();
-    let sled = path.join(SLED_DIR).exists();
+    // One listing decides: testing for each engine's files and then listing the rest
+    // could miss a file that another process created in between and then see it as foreign
+    // (issue 17: two imports creating one store).
+    let (mut redb, mut sled, mut other) = (false, false, false);
+    for entry in std::fs::read_dir(path).map_err(|source| StoreError::Io {
+        path: path.to_path_buf(),
+        source,
+    })? {
+        let name = entry
+            .map_err(|source| StoreError::Io {
+                path: path.to_path_buf(),
+                source,
+            })?
+            .file_name();
+        match name.to_str() {
+            Some(REDB_FILE) => redb = true,
+            Some(SLED_DIR) => sled = true,
+            Some(LOCK_FILE) => {}
+            _ => other = true,
+        }
+    }
     match (redb, sled) {
         (true, true) => Err(not_a_store("it holds both redb and sled files")),
         (true, false) => Ok(Some(Engine::Redb)),
         (false, true) => Ok(Some(Engine::Sled)),
-        (false, false) => {
-            let mut entries = std::fs::read_dir(path).map_err(|source| StoreError::Io {
-                path: path.to_path_buf(),
-                source,
-            })?;
-            let only_lock = entries.all(|e| e.is_ok_and(|e| e.file_name() == LOCK_FILE));
-            if only_lock {
-                Ok(None)
-            } else {
-                Err(not_a_store("the directory is not empty and holds no store files"))
-            }
-        }
+        (false, false) if other => Err(not_a_store("the directory is not empty and holds no store files")),
+        (false, false) => Ok(None),
+    }
+}
+
+/// Whether the open file `file` is the file at `path` now.
+fn same_file(file: &File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), std::fs::metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
     }
 }
 

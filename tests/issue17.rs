@@ -437,3 +437,64 @@ fn issue_17_a_store_being_created_is_never_taken_for_a_foreign_directory() {
     });
     assert!(in_use > 0 && absent > 0, "{in_use} in use, {absent} absent");
 }
+
+/// Finding 7: props numbers are kept exactly as written or refused, on both parse paths,
+/// and a change from -0.0 to 0.0 (a prop, or an event's confidence) is an update.
+#[test]
+fn issue_17_numbers_are_kept_as_written_or_refused() {
+    let s = TestStore::new("redb");
+    s.import(&repo(SAMPLE)).ok();
+    let before = s.dump();
+    let entity = |n: &str| format!(r#"{{"kind":"entity","key":"X","type":"person","name":"X","props":{{"n":{n}}}}}"#);
+    for (n, what) in [
+        (
+            "123456789012345678901234567890",
+            "integer 123456789012345678901234567890 does not fit in 64 bits",
+        ),
+        (
+            "-9223372036854775809",
+            "integer -9223372036854775809 does not fit in 64 bits",
+        ),
+        (
+            "0.12345678901234567890123",
+            "number 0.12345678901234567890123 cannot be kept as written",
+        ),
+        ("1e-400", "number 1e-400 cannot be kept as written"),
+    ] {
+        let f = s.file("n.jsonl", entity(n));
+        let r = s.import(&f).fails_with(DATA_ERROR);
+        assert!(
+            r.stderr.contains(&format!("{}:1: props.n: {what}", f.display())),
+            "{n}: {}",
+            r.stderr
+        );
+    }
+    assert_eq!(s.dump(), before);
+    for n in [
+        "9223372036854775807",
+        "-9223372036854775808",
+        "0.1",
+        "1.50",
+        "1e30",
+        "-0.0",
+    ] {
+        let f = s.file("n.jsonl", entity(n));
+        s.import(&f).ok();
+    }
+
+    // -0.0 → 0.0 is a change, for a prop and for confidence.
+    let event = |c: &str| {
+        format!(
+            r#"{{"kind":"event","key":"ev:z","type":"meeting","date":"2022","confidence":{c},"participants":[{{"entity":"MAR","role":"participant"}}],"props":{{"z":{c}}}}}"#
+        )
+    };
+    let f = s.file("z.jsonl", event("-0.0"));
+    s.import(&f).ok();
+    assert!(s.dump().contains(r#""z":-0.0"#), "{}", s.dump());
+    let f = s.file("z.jsonl", event("0.0"));
+    let r = s.import(&f).ok();
+    assert!(r.stderr.contains("0 events added, 1 updated"), "{}", r.stderr);
+    let dump = s.dump();
+    assert!(dump.contains(r#""z":0.0"#) && !dump.contains(r#""z":-0.0"#), "{dump}");
+    assert!(dump.contains(r#""confidence":0.0"#), "{dump}");
+}

@@ -173,6 +173,15 @@ fn props(map: &Field<Map<String, Value>>) -> Option<Props> {
 /// Parse one line (already stripped of BOM and line end, not blank or a comment), or
 /// `None` to leave it to the precise path.
 pub fn parse_fast(line: &str) -> Option<Record> {
+    let record = parse_fields(line)?;
+    // A number the record cannot keep as written is for the precise path to report.
+    if super::jsonl::has_float_props(&record) && !super::jsonl::inexact_numbers(line).is_empty() {
+        return None;
+    }
+    Some(record)
+}
+
+fn parse_fields(line: &str) -> Option<Record> {
     let l: Line<'_> = serde_json::from_str(line).ok()?;
     match &*l.kind {
         "entity" => {

@@ -39,6 +39,77 @@ pub(crate) fn distinct_aliases(name: &str, aliases: impl IntoIterator<Item = Str
     unique
 }
 
+/// The problems of the numbers in a line's `props` that a 64-bit number cannot keep as
+/// written, as (field, message): an integer beyond i64, or a number with more significant
+/// digits than the nearest f64 prints back (it would be stored as another number). The
+/// parsed value has lost the literal, so the line is read again for it; only lines whose
+/// props hold a floating-point value, which every such number becomes, get here.
+pub(crate) fn inexact_numbers(text: &str) -> Vec<(Option<String>, String)> {
+    #[derive(serde::Deserialize)]
+    struct Line<'a> {
+        #[serde(borrow, default)]
+        props: Option<std::collections::BTreeMap<String, &'a serde_json::value::RawValue>>,
+    }
+    let Ok(Line { props: Some(props) }) = serde_json::from_str::<Line>(text) else {
+        return Vec::new();
+    };
+    let mut problems = Vec::new();
+    for (name, raw) in props {
+        let literal = raw.get();
+        if !literal.starts_with(|c: char| c == '-' || c.is_ascii_digit()) {
+            continue;
+        }
+        let field = Some(bounded(format!("props.{name}")));
+        if !literal.contains(['.', 'e', 'E']) {
+            if literal.parse::<i64>().is_err() {
+                let m = format!(
+                    "integer {} does not fit in 64 bits (from -9223372036854775808 to 9223372036854775807); write it as a string to keep it",
+                    quote(literal).trim_matches('"')
+                );
+                problems.push((field, m));
+            }
+            continue;
+        }
+        let exact = literal
+            .parse::<f64>()
+            .is_ok_and(|f| f.is_finite() && decimal(literal) == decimal(&format!("{f:e}")));
+        if !exact {
+            let m = format!(
+                "number {} cannot be kept as written: a 64-bit floating-point number holds about 17 significant digits; write it as a string to keep it",
+                quote(literal).trim_matches('"')
+            );
+            problems.push((field, m));
+        }
+    }
+    problems
+}
+
+/// A decimal number's value as (negative, significant digits without leading or trailing
+/// zeros, exponent of the last digit), or `None` if it is not one. Two literals with the
+/// same triple are the same number.
+fn decimal(literal: &str) -> Option<(bool, String, i64)> {
+    let (negative, rest) = match literal.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, literal),
+    };
+    let (mantissa, exponent) = match rest.find(['e', 'E']) {
+        Some(i) => (&rest[..i], rest[i + 1..].trim_start_matches('+').parse::<i64>().ok()?),
+        None => (rest, 0),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    if !(int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit())) {
+        return None;
+    }
+    let all = format!("{int}{frac}");
+    let digits = all.trim_start_matches('0');
+    let trimmed = digits.trim_end_matches('0');
+    let exp = exponent.checked_sub(frac.len() as i64)? + (digits.len() - trimmed.len()) as i64;
+    if trimmed.is_empty() {
+        return Some((negative, String::new(), 0));
+    }
+    Some((negative, trimmed.to_string(), exp))
+}
+
 /// A record and where it came from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Located<T> {
@@ -198,10 +269,23 @@ pub(crate) fn parse_precise(text: &str) -> Result<Option<Record>, FieldErrors> {
         let more = format!("... and {} more problems on this line", fields.dropped);
         fields.errors.push((None, more));
     }
+    if record.as_ref().is_some_and(has_float_props) {
+        fields.errors.extend(inexact_numbers(text));
+    }
     match record {
         Some(r) if fields.errors.is_empty() => Ok(Some(r)),
         _ => Err(fields.errors),
     }
+}
+
+/// Whether a record's props hold a floating-point number (see [`inexact_numbers`]).
+pub(crate) fn has_float_props(record: &Record) -> bool {
+    let props = match record {
+        Record::Entity(e) => &e.props,
+        Record::Relation(r) => &r.props,
+        Record::Event(e) => &e.props,
+    };
+    props.values().any(|v| matches!(v, PropValue::Float(_)))
 }
 
 fn kind_of(v: &Value) -> &'static str {

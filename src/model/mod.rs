@@ -15,12 +15,26 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// A scalar property value: the interchange format allows strings, numbers and booleans.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum PropValue {
     Str(String),
     Int(i64),
     Float(f64),
     Bool(bool),
+}
+
+/// Equality as stored: two floats are equal when their bits are (so `-0.0` and `0.0`
+/// differ, and re-importing one over the other is an update).
+impl PartialEq for PropValue {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (PropValue::Str(a), PropValue::Str(b)) => a == b,
+            (PropValue::Int(a), PropValue::Int(b)) => a == b,
+            (PropValue::Float(a), PropValue::Float(b)) => a.to_bits() == b.to_bits(),
+            (PropValue::Bool(a), PropValue::Bool(b)) => a == b,
+            _ => false,
+        }
+    }
 }
 
 /// Free-form properties, kept sorted by name so that output never depends on input order.
@@ -99,7 +113,7 @@ pub struct Source {
 }
 
 /// A dated diplomatic event with role-carrying participants.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Event {
     pub key: String,
     pub event_type: String,
@@ -115,6 +129,39 @@ pub struct Event {
     /// denied (interchange v1.1).
     pub status: EventStatus,
     pub props: Props,
+}
+
+/// Equality as stored, field by field; `confidence` by its bits, as [`PropValue`] floats.
+impl PartialEq for Event {
+    fn eq(&self, o: &Self) -> bool {
+        // Destructured so that a new field cannot be left out of the comparison.
+        let Event {
+            key,
+            event_type,
+            date,
+            end_date,
+            location,
+            domains,
+            participants,
+            title,
+            sources,
+            confidence,
+            status,
+            props,
+        } = self;
+        *key == o.key
+            && *event_type == o.event_type
+            && *date == o.date
+            && *end_date == o.end_date
+            && *location == o.location
+            && *domains == o.domains
+            && *participants == o.participants
+            && *title == o.title
+            && *sources == o.sources
+            && confidence.map(f64::to_bits) == o.confidence.map(f64::to_bits)
+            && *status == o.status
+            && *props == o.props
+    }
 }
 
 /// An event's modality. Only `Reported` events are contacts unless a query asks for others.

@@ -1,12 +1,11 @@
 //! One function per command: options in, library call, output.
 
-use super::{exit, Cli, Command, ContactArgs, ContactsFormat, Failure, TableOrJson, TextOrJson, WindowArgs};
-use super::{term, LanesArg, TimelineFormat};
+use super::{exit, options, Cli, Command, ContactsFormat, Failure, TableOrJson, TextOrJson};
+use super::{term, TimelineFormat};
 use crate::export::file::write_file;
-use crate::export::timeline_svg::{ChartOptions, LaneMode};
 use crate::export::{report, timeline_html, timeline_svg, InterchangeWriter};
-use crate::model::{Day, Record};
-use crate::query::{self, ContactFilter, NeighborsOptions, PathOptions, QueryError};
+use crate::model::Record;
+use crate::query::{self, ContactFilter, QueryError};
 use crate::store::{ImportError, ImportOptions, ImportReport, Input, OpenMode, Stats, Store};
 use crate::vocab::Vocab;
 use std::io::{BufRead, BufReader, IsTerminal, Write};
@@ -49,7 +48,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), Failure> {
         Command::Stats { format } => print_stats(&existing()?.stats()?, format, out),
         Command::Contacts { filter, format } => {
             let store = existing()?;
-            let found = query::contacts(&store, vocab()?, &filter.a, &filter.b, &contact_filter(&filter)?)?;
+            let found = query::contacts(&store, vocab()?, &filter.a, &filter.b, &filter.filter()?)?;
             written(match format {
                 ContactsFormat::Table => report::contacts_table_styled(&found, &term::stdout_style(), out),
                 ContactsFormat::Json => report::json(&found, out),
@@ -63,17 +62,9 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), Failure> {
             output,
             lanes,
         } => {
-            let chart = ChartOptions {
-                lanes: match lanes {
-                    Some(_) if matches!(format, TimelineFormat::Text | TimelineFormat::Json) => {
-                        return Err(Failure::new(exit::USAGE, "--lanes applies to --format html and svg"));
-                    }
-                    None | Some(LanesArg::Sides) => LaneMode::Sides,
-                    Some(LanesArg::Organizations) => LaneMode::Organizations,
-                },
-            };
+            let chart = options::chart(format, lanes)?;
             let store = existing()?;
-            let t = query::timeline(&store, vocab()?, &filter.a, &filter.b, &contact_filter(&filter)?)?;
+            let t = query::timeline(&store, vocab()?, &filter.a, &filter.b, &filter.filter()?)?;
             // A file gets plain text whatever the terminal.
             let style = if output.is_some() {
                 report::TextStyle::default()
@@ -107,10 +98,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), Failure> {
             window,
             format,
         } => {
-            let opts = NeighborsOptions {
-                hops,
-                window: window_of(&window)?,
-            };
+            let opts = options::neighbors(hops, &window)?;
             let n = query::neighbors(&existing()?, &name, &opts)?;
             written(match format {
                 TextOrJson::Text => report::neighbors_text(&n, out),
@@ -125,16 +113,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), Failure> {
             window,
             format,
         } => {
-            let through = if through.iter().any(|t| t == "any") {
-                Vec::new()
-            } else {
-                through
-            };
-            let opts = PathOptions {
-                max_hops,
-                through,
-                window: window_of(&window)?,
-            };
+            let opts = options::path(max_hops, through, &window)?;
             let p = query::path(&existing()?, &a, &b, &opts)?;
             written(match format {
                 TextOrJson::Text => report::path_text(&p, out),
@@ -190,38 +169,6 @@ impl From<QueryError> for Failure {
             other => Failure::new(exit::DATA, other.to_string()),
         }
     }
-}
-
-fn contact_filter(args: &ContactArgs) -> Result<ContactFilter, Failure> {
-    Ok(ContactFilter {
-        domains: args.domains.clone(),
-        types: args.types.clone(),
-        since: args
-            .since
-            .as_deref()
-            .map(|d| query::parse_date_option("--since", d))
-            .transpose()?,
-        until: args
-            .until
-            .as_deref()
-            .map(|d| query::parse_date_option("--until", d))
-            .transpose()?,
-        statuses: query::StatusFilter::from_option(args.status.as_deref())?,
-    })
-}
-
-fn window_of(w: &WindowArgs) -> Result<(Day, Day), Failure> {
-    let since = w
-        .since
-        .as_deref()
-        .map(|d| query::parse_date_option("--since", d))
-        .transpose()?;
-    let until = w
-        .until
-        .as_deref()
-        .map(|d| query::parse_date_option("--until", d))
-        .transpose()?;
-    Ok((since.map_or(0, |d| d.start()), until.map_or(Day::MAX, |d| d.end())))
 }
 
 /// The outcome of writing a command's output: a closed pipe ends the command quietly.

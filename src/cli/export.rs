@@ -10,8 +10,8 @@ use crate::export::nodelink::NodeLinkWriter;
 use crate::export::subgraph::{
     write_graph, Counts, GraphSink, IdClashes, RecordIter, Records, WriteError, SOURCE_ID_PREFIX,
 };
-use crate::model::{Day, Entity, Event, Relation};
-use crate::query::{self, ContactFilter, NeighborsOptions, Selector};
+use crate::model::{Entity, Event, Relation};
+use crate::query;
 use crate::store::{Store, StoreError};
 use crate::vocab::Vocab;
 use std::convert::Infallible;
@@ -79,41 +79,6 @@ impl From<Infallible> for Failure {
     }
 }
 
-fn date(option: &str, value: &Option<String>) -> Result<Option<crate::model::PartialDate>, Failure> {
-    Ok(value
-        .as_deref()
-        .map(|d| query::parse_date_option(option, d))
-        .transpose()?)
-}
-
-fn selector_of(s: &ExportSelector) -> Result<Selector, Failure> {
-    Ok(match s {
-        ExportSelector::Contacts { filter } => Selector::Contacts {
-            a: filter.a.clone(),
-            b: filter.b.clone(),
-            filter: ContactFilter {
-                domains: filter.domains.clone(),
-                types: filter.types.clone(),
-                since: date("--since", &filter.since)?,
-                until: date("--until", &filter.until)?,
-                statuses: query::StatusFilter::from_option(filter.status.as_deref())?,
-            },
-        },
-        ExportSelector::Neighbors { name, hops, window } => {
-            let since = date("--since", &window.since)?;
-            let until = date("--until", &window.until)?;
-            Selector::Neighbors {
-                name: name.clone(),
-                opts: NeighborsOptions {
-                    hops: *hops,
-                    window: (since.map_or(0, |d| d.start()), until.map_or(Day::MAX, |d| d.end())),
-                },
-            }
-        }
-        ExportSelector::Entity { name } => Selector::Entity { name: name.clone() },
-    })
-}
-
 /// The whole store as [`Records`]: each pass is a fresh scan of the store's key indexes.
 struct StoreRecords<'s>(&'s Store);
 
@@ -173,7 +138,7 @@ pub fn run(store: &Store, args: ExportArgs, out: &mut dyn Write) -> Result<(), F
         (true, None) => export(&StoreRecords(store), args.format, args.output.as_deref(), out)?,
         (false, Some(s)) => {
             let vocab = Vocab::current().map_err(|e| Failure::new(exit::FAILURE, e.to_string()))?;
-            let selection = query::select(store, vocab, &selector_of(s)?)?;
+            let selection = query::select(store, vocab, &super::options::selector(s)?)?;
             export(&selection, args.format, args.output.as_deref(), out)?
         }
     };

@@ -123,19 +123,8 @@ pub fn doc_id(path: &Path) -> String {
 pub fn ingest(args: IngestArgs, db: &Path, engine: crate::store::Engine, out: &mut dyn Write) -> Result<(), Failure> {
     let res = resources()?;
     let vocab = vocab()?;
-    let published = match &args.published {
-        Some(p) => Some(
-            p.parse::<PartialDate>()
-                .map_err(|e| Failure::new(exit::USAGE, format!("--published: {e}")))?,
-        ),
-        None => None,
-    };
-    let lang = match args.lang {
-        LangArg::Ar => Some(Lang::Ar),
-        LangArg::Fr => Some(Lang::Fr),
-        LangArg::En => Some(Lang::En),
-        LangArg::Auto => None,
-    };
+    let published = super::options::published(args.published.as_deref())?;
+    let lang = args.lang.lang();
     // A dry run reads the store if there is one and never creates it.
     let new = !db.exists();
     let store = if args.dry_run {

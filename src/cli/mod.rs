@@ -5,6 +5,7 @@ mod commands;
 mod docs;
 mod export;
 mod ingest;
+mod options;
 mod reliability;
 pub mod term;
 

@@ -264,8 +264,8 @@ pub fn entity_text(e: &EntityReport, out: &mut dyn Write) -> io::Result<()> {
         for p in &e.positions {
             let span = format!(
                 "{}..{}",
-                p.since.as_deref().unwrap_or(""),
-                p.until.as_deref().unwrap_or("")
+                p.since.map(|d| d.to_string()).unwrap_or_default(),
+                p.until.map(|d| d.to_string()).unwrap_or_default()
             );
             let title = p.title.as_deref().map(|t| format!("{t}, ")).unwrap_or_default();
             writeln!(

@@ -535,9 +535,7 @@ fn organizations_of(
     let mut out: Vec<(String, String)> = Vec::new();
     if let Some(actor) = actors.get(p.key.as_str()) {
         for pos in &actor.positions {
-            let since = pos.since.as_deref().and_then(|s| s.parse::<PartialDate>().ok());
-            let until = pos.until.as_deref().and_then(|s| s.parse::<PartialDate>().ok());
-            let span = (since.map_or(0, |d| d.start()), until.map_or(u32::MAX, |d| d.end()));
+            let span = crate::model::day_window(pos.since.as_ref(), pos.until.as_ref());
             if crate::model::overlaps(span, c.interval) && !out.iter().any(|(k, _)| *k == pos.organization.key) {
                 out.push((pos.organization.key.clone(), pos.organization.name.clone()));
             }

@@ -124,6 +124,13 @@ impl PartialDate {
     }
 }
 
+/// The days from `since` to `until`, each bound widened to its precision and open where it
+/// is absent: `since 2022, until 2023-05` is `[20220101, 20230531]`. The one rule for
+/// date windows: query filters, relation intervals and the positions held at a date.
+pub fn day_window(since: Option<&PartialDate>, until: Option<&PartialDate>) -> DayRange {
+    (since.map_or(0, |d| d.start()), until.map_or(Day::MAX, |d| d.end()))
+}
+
 /// `[date.start, end_date.end]`, or the date's own range when there is no end date.
 pub fn interval(date: &PartialDate, end_date: Option<&PartialDate>) -> DayRange {
     (date.start(), end_date.map_or(date.end(), |e| e.end()))

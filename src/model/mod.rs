@@ -7,7 +7,7 @@ mod date;
 mod ids;
 mod text;
 
-pub use date::{days_in_month, interval, overlaps, DateError, Day, DayRange, PartialDate, Precision};
+pub use date::{day_window, days_in_month, interval, overlaps, DateError, Day, DayRange, PartialDate, Precision};
 pub use ids::{derived_event_key, entity_uuid, event_uuid, relation_uuid, NAMESPACE};
 pub use text::{fold_char, fold_name};
 
@@ -79,10 +79,7 @@ impl Relation {
 
     /// `[since, until]` widened to their precision, open where a bound is absent.
     pub fn interval(&self) -> DayRange {
-        (
-            self.since.map_or(0, |d| d.start()),
-            self.until.map_or(Day::MAX, |d| d.end()),
-        )
+        day_window(self.since.as_ref(), self.until.as_ref())
     }
 }
 

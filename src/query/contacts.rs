@@ -108,20 +108,16 @@ impl ContactFilter {
                 )));
             }
         }
-        if let (Some(s), Some(u)) = (self.since, self.until) {
-            if u.end() < s.start() {
-                return Err(QueryError::Invalid(format!("--until {u} is before --since {s}")));
-            }
+        super::DateWindow {
+            since: self.since,
+            until: self.until,
         }
-        Ok(())
+        .check()
     }
 
     /// The day range an event's interval must overlap.
     pub fn window(&self) -> (Day, Day) {
-        (
-            self.since.map_or(0, |d| d.start()),
-            self.until.map_or(Day::MAX, |d| d.end()),
-        )
+        crate::model::day_window(self.since.as_ref(), self.until.as_ref())
     }
 }
 

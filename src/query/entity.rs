@@ -2,6 +2,7 @@
 
 use super::{resolve, QueryResult};
 use crate::graph::Facts;
+use crate::model::PartialDate;
 use crate::store::Store;
 use serde::Serialize;
 
@@ -27,8 +28,8 @@ pub struct PositionReport {
     pub title: Option<String>,
     pub organization: String,
     pub organization_name: String,
-    pub since: Option<String>,
-    pub until: Option<String>,
+    pub since: Option<PartialDate>,
+    pub until: Option<PartialDate>,
     /// The side this position gives.
     pub side: Option<String>,
 }
@@ -78,8 +79,8 @@ pub fn entity(store: &Store, name: &str) -> QueryResult<EntityReport> {
             title: p.title.clone(),
             organization: p.org_key.clone(),
             organization_name: p.org_name.clone(),
-            since: p.since.map(|d| d.to_string()),
-            until: p.until.map(|d| d.to_string()),
+            since: p.since,
+            until: p.until,
             side: p.side.clone(),
         })
         .collect();

@@ -60,8 +60,14 @@ pub struct TimelineActor {
 pub struct ActorPosition {
     pub title: Option<String>,
     pub organization: NamedRef,
-    pub since: Option<String>,
-    pub until: Option<String>,
+    pub since: Option<PartialDate>,
+    pub until: Option<PartialDate>,
+}
+
+/// A position's place in an actor's list: by start, and of two that start on one day the
+/// less precise first ("2022" before "2022-01"), as their written dates sort.
+fn since_order(p: &ActorPosition) -> Option<(crate::model::Day, Precision)> {
+    p.since.map(|d| (d.start(), d.precision()))
 }
 
 /// The period an event is filed under: its month, or its year when only the year is known.
@@ -172,7 +178,7 @@ pub fn timeline(store: &Store, vocab: &Vocab, a: &str, b: &str, filter: &Contact
                 if relation_type != "holds_position" || g.graph[e.target()].kind != NodeKind::Entity {
                     continue;
                 }
-                let span = (since.map_or(0, |d| d.start()), until.map_or(u32::MAX, |d| d.end()));
+                let span = crate::model::day_window(since.as_ref(), until.as_ref());
                 if !overlaps(span, c.interval) {
                     continue;
                 }
@@ -183,8 +189,8 @@ pub fn timeline(store: &Store, vocab: &Vocab, a: &str, b: &str, filter: &Contact
                         key: org.key,
                         name: org.name,
                     },
-                    since: since.map(|d| d.to_string()),
-                    until: until.map(|d| d.to_string()),
+                    since: *since,
+                    until: *until,
                 };
                 if !entry.positions.contains(&pos) {
                     entry.positions.push(pos);
@@ -199,7 +205,7 @@ pub fn timeline(store: &Store, vocab: &Vocab, a: &str, b: &str, filter: &Contact
         actor.sides.sort();
         actor
             .positions
-            .sort_by(|x, y| (&x.since, &x.organization.key).cmp(&(&y.since, &y.organization.key)));
+            .sort_by(|x, y| (since_order(x), &x.organization.key).cmp(&(since_order(y), &y.organization.key)));
     }
     Ok(Timeline {
         a,

@@ -53,3 +53,20 @@ fn issue_12_the_library_import_reports_graphml_errors_with_file_and_line() {
     assert!(text.starts_with("bad.xml:"), "{text}");
     assert!(store.is_empty().unwrap(), "nothing was written");
 }
+
+#[test]
+fn issue_12_neighbors_text_names_each_node_beside_its_key() {
+    let s = TestStore::new("redb");
+    s.import(&repo(SAMPLE)).ok();
+    let r = s.run(&["neighbors", "Germany", "--until", "2022-05"]).ok();
+    r.stdout
+        .lines()
+        .find(|l| *l == "  0 DEU Germany (country)")
+        .expect(&r.stdout);
+    r.stdout
+        .lines()
+        .find(|l| {
+            *l == "  1 ev:2022-05-doelger-appointment Robert Dölger appointed German Ambassador Extraordinary and Plenipotentiary in Rabat (event:appointment)"
+        })
+        .expect(&r.stdout);
+}

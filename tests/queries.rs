@@ -1087,11 +1087,11 @@ fn issue_3_neighbors_hops_1_and_2_are_the_induced_ego_graph() {
         assert_eq!(
             text,
             "person:romann: 5 nodes, 6 edges\n\
-             \x20 0 person:romann (person)\n\
-             \x20 1 ev:2022-06-10-romann-hammouchi-meeting (event:meeting)\n\
-             \x20 1 ev:2022-06-10-romann-visit-rabat (event:visit)\n\
-             \x20 1 org:bpol (organization)\n\
-             \x20 2 person:hammouchi (person)\n"
+             \x20 0 person:romann Dieter Romann (person)\n\
+             \x20 1 ev:2022-06-10-romann-hammouchi-meeting DGSN/DGST Director General Hammouchi meets German Federal Police head Romann on the sidelines of his visit (event:meeting)\n\
+             \x20 1 ev:2022-06-10-romann-visit-rabat German Federal Police head Dieter Romann leads a security delegation on an official visit to Rabat (event:visit)\n\
+             \x20 1 org:bpol German Federal Police (organization)\n\
+             \x20 2 person:hammouchi Abdellatif Hammouchi (person)\n"
         );
         // A date window drops the events outside it (and what only they reach).
         let n = json_of(

@@ -311,7 +311,10 @@ pub fn search_text(hits: &[SearchHit], out: &mut dyn Write) -> io::Result<()> {
 pub fn neighbors_text(n: &Neighborhood, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "{}: {} nodes, {} edges", n.center, n.nodes.len(), n.edges.len())?;
     for d in &n.details {
-        writeln!(out, "  {} {} ({})", d.hops, d.key, d.node_type)?;
+        match &d.name {
+            Some(name) => writeln!(out, "  {} {} {} ({})", d.hops, d.key, name, d.node_type)?,
+            None => writeln!(out, "  {} {} ({})", d.hops, d.key, d.node_type)?,
+        }
     }
     Ok(())
 }

@@ -41,6 +41,8 @@ pub struct Neighborhood {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NodeDetail {
     pub key: String,
+    /// An entity's name, or an event's title if it has one.
+    pub name: Option<String>,
     /// Entity type, or "event:<event type>".
     pub node_type: String,
     pub hops: u32,
@@ -170,12 +172,13 @@ pub fn neighbors(store: &Store, name: &str, opts: &NeighborsOptions) -> QueryRes
     let mut details: Vec<NodeDetail> = Vec::with_capacity(nodes.len());
     for n in g.graph.node_indices() {
         let node = &g.graph[n];
-        let node_type = match node.kind {
-            NodeKind::Entity => node.node_type.clone(),
-            NodeKind::Event => format!("event:{}", node.node_type),
+        let (node_type, name) = match node.kind {
+            NodeKind::Entity => (node.node_type.clone(), Some(store.entity(node.id)?.name)),
+            NodeKind::Event => (format!("event:{}", node.node_type), store.event(node.id)?.title),
         };
         details.push(NodeDetail {
             key: node.key.clone(),
+            name,
             node_type,
             hops: dist[&(node.kind, node.id)],
         });

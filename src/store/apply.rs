@@ -199,7 +199,11 @@ impl Store {
             w.put(tree::META, super::meta::NEXT_ID, &end_id.to_be_bytes())
                 .map_err(|e| self.kv_err(e))?;
         }
+        let applies = self.applies()? + 1;
+        w.put(tree::META, super::meta::APPLIES, &applies.to_be_bytes())
+            .map_err(|e| self.kv_err(e))?;
         w.commit().map_err(|e| self.kv_err(e))?;
+        self.record_applies(applies);
         if let Some(d) = trained {
             self.set_dictionary(d);
         }

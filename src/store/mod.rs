@@ -62,6 +62,10 @@ pub mod meta {
     pub const FORMAT_VERSION: &[u8] = b"format_version";
     pub const ENGINE: &[u8] = b"engine";
     pub const NEXT_ID: &[u8] = b"next_id";
+    /// How many applies (imports, merges, splits) the store has committed (u64, 8 bytes
+    /// big-endian; absent: none since it was counted). The lock file repeats it (see
+    /// `MARKER`), so that engine files that lost committed writes are noticed.
+    pub const APPLIES: &[u8] = b"applies";
     /// The zstd dictionary of compressed event records, once one was trained.
     pub const EVENT_DICT: &[u8] = b"event_dict";
 }
@@ -186,6 +190,12 @@ impl Store {
         // A first look, before anything is created: a file or a foreign directory is refused
         // as it is, and a missing store is not created for a command that only reads.
         if detect_engine(path)?.is_none() {
+            if has_marker(path) {
+                return Err(StoreError::Corrupt {
+                    path: path.to_path_buf(),
+                    what: "its engine files are gone (the lock file says a store was made here)".into(),
+                });
+            }
             match mode {
                 OpenMode::Existing => return Err(StoreError::NotFound(path.to_path_buf())),
                 OpenMode::CreateWith(_) => std::fs::create_dir_all(path).map_err(io)?,
@@ -216,6 +226,17 @@ impl Store {
             (None, OpenMode::Existing) => return Err(StoreError::NotFound(path.to_path_buf())),
             (None, OpenMode::CreateWith(e)) => e,
         };
+        let marked = has_marker(path);
+        if marked {
+            // An engine opening an empty or missing file makes a new, empty store of it,
+            // which would read as a store that lost everything without saying so.
+            if let Some(what) = missing_engine_file(engine, path) {
+                return Err(StoreError::Corrupt {
+                    path: path.to_path_buf(),
+                    what,
+                });
+            }
+        }
         let kv = kv::open(engine, path).map_err(|source| match source {
             kv::KvError::Locked { .. } => StoreError::Locked(path.to_path_buf()),
             source => kv_error(path, source),
@@ -227,7 +248,25 @@ impl Store {
             dictionary: std::sync::OnceLock::new(),
             decoded: std::sync::Mutex::default(),
         };
-        let found = store.check_meta(existing.is_none())?;
+        let found = store.check_meta(existing.is_none() && !marked, marked)?;
+        let applies = store.applies()?;
+        if marked && applies < marked_applies(path) {
+            return Err(store.corrupt(format!(
+                "the engine's files lost committed writes: they hold {applies} imports, the lock file says {}",
+                marked_applies(path)
+            )));
+        }
+        if !marked {
+            // Written once meta is committed (for stores made before the marker existed, at
+            // their first open); a failure only leaves the store without the protection.
+            let written = mark(&store._lock, applies);
+            if existing.is_none() {
+                written.map_err(|source| StoreError::Io {
+                    path: path.to_path_buf(),
+                    source,
+                })?;
+            }
+        }
         store.load_dictionary()?;
         if found < FORMAT_VERSION {
             store.upgrade(found)?;
@@ -237,7 +276,7 @@ impl Store {
 
     /// Verify (or, for a new store, write) the format version and engine name; returns the
     /// store's format version.
-    fn check_meta(&self, new: bool) -> StoreResult<u32> {
+    fn check_meta(&self, new: bool, marked: bool) -> StoreResult<u32> {
         let version = self
             .kv
             .get(tree::META, meta::FORMAT_VERSION)
@@ -245,6 +284,9 @@ impl Store {
         match version {
             // A store whose creation was interrupted before its meta was committed holds
             // nothing else either (meta is the first write): initialise it now.
+            None if marked => Err(self.corrupt(
+                "the meta tree is gone: the engine's files were truncated or replaced (the lock file says a store was made here)",
+            )),
             None if new || self.is_empty()? => {
                 let mut w = self.kv.begin_write().map_err(|e| self.kv_err(e))?;
                 let engine = self.kv.engine().name().as_bytes();
@@ -282,6 +324,20 @@ impl Store {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The applies committed to this store (`meta.applies`).
+    pub(crate) fn applies(&self) -> StoreResult<u64> {
+        match self.kv.get(tree::META, meta::APPLIES).map_err(|e| self.kv_err(e))? {
+            Some(b) => keys::read_id(&b).ok_or_else(|| self.corrupt("meta applies is not an 8-byte integer")),
+            None => Ok(0),
+        }
+    }
+
+    /// Repeat a committed apply count in the lock file. Best effort: the write is already
+    /// committed, and a count left behind only weakens the check.
+    pub(crate) fn record_applies(&self, applies: u64) {
+        let _ = mark(&self._lock, applies);
     }
 
     /// Remove the store's directory, for a store that a failed first import or ingest
@@ -526,6 +582,51 @@ fn detect_engine(path: &Path) -> StoreResult<Option<Engine>> {
         (false, true) => Ok(Some(Engine::Sled)),
         (false, false) if other => Err(not_a_store("the directory is not empty and holds no store files")),
         (false, false) => Ok(None),
+    }
+}
+
+/// What the lock file of a store holds once the store's meta record is committed: from then
+/// on, the store's directory without engine files, an empty engine file, or an engine
+/// without meta is damage, not a store to create.
+const MARKER: &[u8] = b"dipgraph store\n";
+
+fn has_marker(path: &Path) -> bool {
+    std::fs::read(path.join(LOCK_FILE)).is_ok_and(|b| b.starts_with(MARKER))
+}
+
+/// The applies the lock file records after the marker (`applies N`), if any.
+fn marked_applies(path: &Path) -> u64 {
+    let bytes = std::fs::read(path.join(LOCK_FILE)).unwrap_or_default();
+    let text = String::from_utf8_lossy(bytes.strip_prefix(MARKER).unwrap_or_default());
+    text.lines()
+        .find_map(|l| l.strip_prefix("applies ")?.trim().parse().ok())
+        .unwrap_or(0)
+}
+
+/// Write the marker, and the count of committed applies, into the (locked) lock file,
+/// durably. Written after the engine's commit: a crash in between leaves a count below the
+/// engine's, which is no damage.
+fn mark(lock: &File, applies: u64) -> std::io::Result<()> {
+    use std::io::{Seek, Write};
+    let mut f = lock;
+    let mut content = MARKER.to_vec();
+    content.extend_from_slice(format!("applies {applies}\n").as_bytes());
+    f.seek(std::io::SeekFrom::Start(0))?;
+    f.write_all(&content)?;
+    f.set_len(content.len() as u64)?;
+    f.sync_all()
+}
+
+/// Why the engine's files cannot hold the store that the marker says was made, if so.
+fn missing_engine_file(engine: Engine, path: &Path) -> Option<String> {
+    let file = match engine {
+        Engine::Redb => path.join(REDB_FILE),
+        Engine::Sled => path.join(SLED_DIR).join("db"),
+    };
+    match std::fs::metadata(&file) {
+        Ok(m) if m.len() > 0 => None,
+        Ok(_) => Some(format!("{} is empty", file.display())),
+        Err(_) => Some(format!("{} is missing", file.display())),
     }
 }
 

@@ -61,7 +61,7 @@ impl RedbKv {
     pub fn open(dir: &Path) -> KvResult<RedbKv> {
         std::fs::create_dir_all(dir)?;
         let file = dir.join("store.redb");
-        let db = open_file(&file, CACHE_SIZE)?;
+        let db = guarded(|| open_file(&file, CACHE_SIZE))?;
         Ok(RedbKv {
             db: Some(db),
             file,
@@ -99,6 +99,54 @@ impl RedbKv {
     }
 }
 
+thread_local! {
+    /// Set while this thread runs redb code under [`guarded`].
+    static IN_REDB: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Run `f`, which calls into redb, turning a panic into damage. redb trusts its file: a
+/// page altered outside redb can make it panic (issue 17 found `btree_mutator.rs` doing
+/// so after one flipped bit) where it would otherwise report `Corrupted`. The panic's
+/// message is not printed (a hook, installed once, stays quiet on a guarded thread);
+/// everything redb held in memory for this store is then suspect, and the command ends
+/// with the store reported damaged.
+fn guarded<T>(f: impl FnOnce() -> KvResult<T>) -> KvResult<T> {
+    static QUIET_HOOK: std::sync::Once = std::sync::Once::new();
+    QUIET_HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !IN_REDB.with(|c| c.get()) {
+                previous(info);
+            }
+        }));
+    });
+    let was = IN_REDB.with(|c| c.replace(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    IN_REDB.with(|c| c.set(was));
+    result.unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Err(KvError::Damaged {
+            engine: Engine::Redb,
+            message: format!("the file is damaged (redb failed on it: {what})"),
+        })
+    })
+}
+
+/// A scan whose every step is [`guarded`].
+struct Guarded<I>(I);
+
+impl<I: Iterator<Item = KvResult<super::KvPair>>> Iterator for Guarded<I> {
+    type Item = KvResult<super::KvPair>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        guarded(|| Ok(self.0.next())).unwrap_or_else(|e| Some(Err(e)))
+    }
+}
+
 /// The shared-read cache holds no invariant a panic elsewhere could break half-way.
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
@@ -123,11 +171,19 @@ fn redb_error(err: impl Into<redb::Error>) -> KvError {
             engine: Engine::Redb,
             message,
         },
-        // What redb says of a file that holds no redb database.
-        redb::Error::Io(io) if io.kind() == std::io::ErrorKind::InvalidData => KvError::Damaged {
-            engine: Engine::Redb,
-            message: io.to_string(),
-        },
+        // What redb says of a file that holds no redb database, and of a page or length
+        // that points past the end of the file.
+        redb::Error::Io(io)
+            if matches!(
+                io.kind(),
+                std::io::ErrorKind::InvalidData | std::io::ErrorKind::UnexpectedEof
+            ) =>
+        {
+            KvError::Damaged {
+                engine: Engine::Redb,
+                message: io.to_string(),
+            }
+        }
         other => KvError::Engine {
             engine: Engine::Redb,
             message: other.to_string(),
@@ -141,36 +197,21 @@ impl super::Kv for RedbKv {
     }
 
     fn get(&self, tree: &str, key: &[u8]) -> KvResult<Option<Vec<u8>>> {
-        let Some(table) = self.read_table(tree)? else {
-            return Ok(None);
-        };
-        let value = ReadableTable::get(&*table, key).map_err(redb_error)?;
-        Ok(value.map(|v| v.value().to_vec()))
+        guarded(|| {
+            let Some(table) = self.read_table(tree)? else {
+                return Ok(None);
+            };
+            let value = ReadableTable::get(&*table, key).map_err(redb_error)?;
+            Ok(value.map(|v| v.value().to_vec()))
+        })
     }
 
     fn range(&self, tree: &str, lo: Bound<&[u8]>, hi: Bound<&[u8]>) -> KvResult<KvIter<'_>> {
-        let Some(table) = self.read_table(tree)? else {
-            return Ok(Box::new(std::iter::empty()));
-        };
-        // `range_owned` holds the read transaction alive for as long as the iterator lives
-        // (the table and the transaction handle can be dropped here), and it walks the B-tree
-        // lazily. Reversed or empty bounds yield nothing rather than panicking.
-        let iter = table.range_owned::<&[u8]>((lo, hi)).map_err(redb_error)?.map(|item| {
-            item.map(|(k, v)| (k.value().to_vec(), v.value().to_vec()))
-                .map_err(redb_error)
-        });
-        Ok(Box::new(iter))
+        guarded(|| self.range_unguarded(tree, lo, hi))
     }
 
     fn begin_write(&self) -> KvResult<Box<dyn KvWrite + '_>> {
-        lock(&self.reads).clear();
-        self.generation.fetch_add(1, Ordering::AcqRel);
-        let txn = self.db()?.begin_write().map_err(redb_error)?;
-        Ok(Box::new(RedbWrite {
-            txn,
-            reads: &self.reads,
-            generation: &self.generation,
-        }))
+        guarded(|| self.begin_write_unguarded())
     }
 
     fn flush(&self) -> KvResult<()> {
@@ -183,6 +224,37 @@ impl super::Kv for RedbKv {
     }
 
     fn compact(&mut self) -> KvResult<bool> {
+        guarded(|| self.compact_unguarded())
+    }
+}
+
+impl RedbKv {
+    fn range_unguarded(&self, tree: &str, lo: Bound<&[u8]>, hi: Bound<&[u8]>) -> KvResult<KvIter<'_>> {
+        let Some(table) = self.read_table(tree)? else {
+            return Ok(Box::new(std::iter::empty()));
+        };
+        // `range_owned` holds the read transaction alive for as long as the iterator lives
+        // (the table and the transaction handle can be dropped here), and it walks the B-tree
+        // lazily. Reversed or empty bounds yield nothing rather than panicking.
+        let iter = table.range_owned::<&[u8]>((lo, hi)).map_err(redb_error)?.map(|item| {
+            item.map(|(k, v)| (k.value().to_vec(), v.value().to_vec()))
+                .map_err(redb_error)
+        });
+        Ok(Box::new(Guarded(iter)))
+    }
+
+    fn begin_write_unguarded(&self) -> KvResult<Box<dyn KvWrite + '_>> {
+        lock(&self.reads).clear();
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        let txn = self.db()?.begin_write().map_err(redb_error)?;
+        Ok(Box::new(RedbWrite {
+            txn,
+            reads: &self.reads,
+            generation: &self.generation,
+        }))
+    }
+
+    fn compact_unguarded(&mut self) -> KvResult<bool> {
         // redb grows its file by doubling ahead of need; a large import leaves the file far
         // larger than its pages. Each round moves pages down and truncates the file. The
         // store's lock file keeps other processes out while the file is closed here.
@@ -215,31 +287,38 @@ struct RedbWrite<'a> {
 impl KvWrite for RedbWrite<'_> {
     fn put(&mut self, tree: &str, key: &[u8], value: &[u8]) -> KvResult<()> {
         check_tree_name(Engine::Redb, tree)?;
-        let mut table = self.txn.open_table(Def::new(tree)).map_err(redb_error)?;
-        table.insert(key, value).map_err(redb_error)?;
-        Ok(())
+        guarded(|| {
+            let mut table = self.txn.open_table(Def::new(tree)).map_err(redb_error)?;
+            table.insert(key, value).map_err(redb_error)?;
+            Ok(())
+        })
     }
 
     fn put_all<'a>(&mut self, tree: &str, entries: &mut dyn Iterator<Item = (&'a [u8], &'a [u8])>) -> KvResult<()> {
         check_tree_name(Engine::Redb, tree)?;
-        let mut table = self.txn.open_table(Def::new(tree)).map_err(redb_error)?;
-        for (k, v) in entries {
-            table.insert(k, v).map_err(redb_error)?;
-        }
-        Ok(())
+        guarded(|| {
+            let mut table = self.txn.open_table(Def::new(tree)).map_err(redb_error)?;
+            for (k, v) in entries {
+                table.insert(k, v).map_err(redb_error)?;
+            }
+            Ok(())
+        })
     }
 
     fn delete(&mut self, tree: &str, key: &[u8]) -> KvResult<()> {
         check_tree_name(Engine::Redb, tree)?;
-        let mut table = self.txn.open_table(Def::new(tree)).map_err(redb_error)?;
-        table.remove(key).map_err(redb_error)?;
-        Ok(())
+        guarded(|| {
+            let mut table = self.txn.open_table(Def::new(tree)).map_err(redb_error)?;
+            table.remove(key).map_err(redb_error)?;
+            Ok(())
+        })
     }
 
     fn commit(self: Box<Self>) -> KvResult<()> {
-        let result = self.txn.commit().map_err(redb_error);
-        lock(self.reads).clear();
-        self.generation.fetch_add(1, Ordering::AcqRel);
+        let (txn, reads, generation) = (self.txn, self.reads, self.generation);
+        let result = guarded(|| txn.commit().map_err(redb_error));
+        lock(reads).clear();
+        generation.fetch_add(1, Ordering::AcqRel);
         result
     }
 }

@@ -1,12 +1,13 @@
 //! Sides, sectors and positions at a date: interchange v1's bilateral semantics, read
 //! from the store and cached per entity for the life of one query.
 //!
-//! The store applies the same side rule when it writes the dyad index
-//! (`store::apply`); this is the read side, which also needs sectors and titles.
+//! The side and sector rule itself is [`crate::model::standing_at`], which the store also
+//! applies when it writes the dyad index (`store::apply`); this is the read side, which
+//! also needs sectors and titles.
 //! Positions are loaded only for entities whose side or sector depends on them, or
 //! when a caller asks for offices: most entities carry `country` and `sector` themselves.
 
-use crate::model::{overlaps, DayRange, Entity, PartialDate};
+use crate::model::{overlaps, standing_at, DayRange, Entity, PartialDate};
 use crate::store::{Id, Store, StoreResult};
 use crate::vocab::Vocab;
 use rustc_hash::FxHashMap as HashMap;
@@ -73,11 +74,7 @@ impl<'s> Facts<'s> {
                     continue;
                 };
                 let org = self.entity(org_id)?;
-                let side = if org.entity_type == "country" {
-                    Some(org.key.clone())
-                } else {
-                    org.country.clone()
-                };
+                let side = org.own_side().map(str::to_string);
                 positions.push(Position {
                     org: org_id,
                     org_key: org.key.clone(),
@@ -110,26 +107,22 @@ impl<'s> Facts<'s> {
     /// The countries entity `id` stands for during `at`: itself for a country, its
     /// `country` field, else the countries of the positions it holds during `at`.
     pub fn sides_at(&mut self, id: Id, at: DayRange) -> StoreResult<BTreeSet<String>> {
-        let e = self.entity(id)?;
-        if e.entity_type == "country" {
-            return Ok([e.key.clone()].into());
+        let own = self.entity(id)?.own_side().map(str::to_string);
+        if own.is_some() {
+            return Ok(standing_at(own, [], at));
         }
-        if let Some(c) = &e.country {
-            return Ok([c.clone()].into());
-        }
-        Ok(self.positions_at(id, at)?.into_iter().filter_map(|p| p.side).collect())
+        let positions = self.positions(id)?.iter().map(|p| (p.interval, p.side.clone()));
+        Ok(standing_at(None, positions, at))
     }
 
     /// Its own sector, else the sectors of the positions it holds during `at`.
     pub fn sectors_at(&mut self, id: Id, at: DayRange) -> StoreResult<BTreeSet<String>> {
-        if let Some(s) = &self.entity(id)?.sector {
-            return Ok([s.clone()].into());
+        let own = self.entity(id)?.sector.clone();
+        if own.is_some() {
+            return Ok(standing_at(own, [], at));
         }
-        Ok(self
-            .positions_at(id, at)?
-            .into_iter()
-            .filter_map(|p| p.sector)
-            .collect())
+        let positions = self.positions(id)?.iter().map(|p| (p.interval, p.sector.clone()));
+        Ok(standing_at(None, positions, at))
     }
 
     /// Whether an event is in `domain`: listed in its domains, or — for `security` — a

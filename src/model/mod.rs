@@ -5,10 +5,12 @@
 
 mod date;
 mod ids;
+mod sides;
 mod text;
 
 pub use date::{day_window, days_in_month, interval, overlaps, DateError, Day, DayRange, PartialDate, Precision};
 pub use ids::{derived_event_key, entity_uuid, event_uuid, relation_uuid, NAMESPACE};
+pub use sides::standing_at;
 pub use text::{fold_char, fold_name};
 
 use serde::{Deserialize, Serialize};

@@ -67,11 +67,7 @@ pub fn entity(store: &Store, name: &str) -> QueryResult<EntityReport> {
     let id = resolve(store, name)?;
     let mut facts = Facts::new(store);
     let e = facts.entity(id)?.clone();
-    let side = if e.entity_type == "country" {
-        Some(e.key.clone())
-    } else {
-        e.country.clone()
-    };
+    let side = e.own_side().map(str::to_string);
     let positions = facts
         .positions(id)?
         .iter()

@@ -9,7 +9,7 @@
 use super::keys::{self, Id};
 use super::{codec, hex, tree, Store, StoreError, StoreResult};
 use crate::ingest::{merge_entity, ValidatedBatch};
-use crate::model::{fold_name, overlaps, DayRange, Entity, Event, Relation, RelationId};
+use crate::model::{fold_name, DayRange, Entity, Event, Relation, RelationId};
 use crate::store::kv::{KvResult, KvWrite};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::collections::BTreeSet;
@@ -43,12 +43,11 @@ impl ApplyStats {
 }
 
 /// The countries an entity can stand for, before the event's date is known.
-enum SideRule {
-    /// A country, or an entity with a `country` field.
-    Fixed(Id),
-    /// A person without `country`: the countries of the organizations it holds positions
-    /// in, each with the position's interval.
-    Positions(Vec<(DayRange, Id)>),
+/// An entity's side facts, for [`crate::model::standing_at`]: its own side, else the
+/// sides its positions give, each with the position's interval.
+struct SideRule {
+    own: Option<Id>,
+    positions: Vec<(DayRange, Option<Id>)>,
 }
 
 impl Store {
@@ -577,32 +576,19 @@ impl<'s> Apply<'s> {
     fn side_rule(&mut self, id: Id) -> StoreResult<&SideRule> {
         if !self.sides.contains_key(&id) {
             let e = self.get_entity(id)?;
-            let rule = if e.entity_type == "country" {
-                SideRule::Fixed(id)
-            } else if let Some(c) = &e.country {
-                SideRule::Fixed(self.known_entity_id(c)?)
-            } else {
-                let mut positions = Vec::new();
+            let own = e.own_side().map(|c| self.known_entity_id(c)).transpose()?;
+            let mut positions = Vec::new();
+            if own.is_none() {
                 for r in self.relations_of(id)? {
                     if r.relation_type != "holds_position" || r.from != e.key {
                         continue;
                     }
-                    let org_id = self.known_entity_id(&r.to)?;
-                    let org = self.get_entity(org_id)?;
-                    let side = if org.entity_type == "country" {
-                        Some(org_id)
-                    } else {
-                        match &org.country {
-                            Some(c) => Some(self.known_entity_id(c)?),
-                            None => None,
-                        }
-                    };
-                    if let Some(side) = side {
-                        positions.push((r.interval(), side));
-                    }
+                    let org = self.get_entity(self.known_entity_id(&r.to)?)?;
+                    let side = org.own_side().map(|c| self.known_entity_id(c)).transpose()?;
+                    positions.push((r.interval(), side));
                 }
-                SideRule::Positions(positions)
-            };
+            }
+            let rule = SideRule { own, positions };
             self.sides.insert(id, rule);
         }
         Ok(&self.sides[&id])
@@ -625,14 +611,8 @@ impl<'s> Apply<'s> {
             if !seen.insert(pid) {
                 continue;
             }
-            let sides: BTreeSet<Id> = match self.side_rule(pid)? {
-                SideRule::Fixed(s) => [*s].into(),
-                SideRule::Positions(ps) => ps
-                    .iter()
-                    .filter(|(iv, _)| overlaps(*iv, span))
-                    .map(|(_, s)| *s)
-                    .collect(),
-            };
+            let rule = self.side_rule(pid)?;
+            let sides: BTreeSet<Id> = crate::model::standing_at(rule.own, rule.positions.iter().copied(), span);
             for s in sides {
                 holders.entry(s).or_insert((0, pid)).0 += 1;
             }

@@ -372,7 +372,10 @@ impl Store {
                     Some(_) => {}
                 }
             }
-            // Distinct participants, each with its sides at the event.
+            // Distinct participants, each with its sides at the event. This derivation of
+            // the side rule is written out here on purpose, apart from the one that `apply`
+            // and `graph::facts` share (`model::standing_at`): a fault in that rule then shows
+            // as a divergence here instead of being repeated.
             let mut members: Vec<(Id, BTreeSet<Id>)> = Vec::new();
             let mut distinct: std::collections::HashSet<Id> = std::collections::HashSet::new();
             for (i, p) in ev.participants.iter().enumerate() {

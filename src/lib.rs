@@ -1,5 +1,36 @@
 //! dipgraph: an embedded knowledge-graph database of diplomatic events.
 //!
+//! A store in a directory, the bundled Morocco–Germany sample imported into it, and the
+//! question the sample was built for: the security contacts between the two since 2022.
+//!
+//! ```
+//! use dipgraph::query::{self, ContactFilter};
+//! use dipgraph::store::{Engine, ImportOptions, Input, OpenMode, Store};
+//! use dipgraph::vocab::Vocab;
+//!
+//! let dir = tempfile::tempdir()?;
+//! let store = Store::open(&dir.path().join("ma-de.db"), OpenMode::CreateWith(Engine::Redb))?;
+//! let vocab = Vocab::embedded()?;
+//! let sample = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/data/samples/morocco-germany.jsonl"))?;
+//! let input = Input {
+//!     name: "morocco-germany.jsonl".into(),
+//!     reader: Box::new(sample.as_slice()),
+//! };
+//! let report = store.import(vec![input], &vocab, &ImportOptions::default())?;
+//! assert_eq!(report.records_written, 30);
+//!
+//! let filter = ContactFilter {
+//!     domains: vec!["security".into()],
+//!     since: Some("2022".parse()?),
+//!     ..ContactFilter::default()
+//! };
+//! let contacts = query::contacts(&store, &vocab, "Morocco", "Germany", &filter)?;
+//! let keys: Vec<&str> = contacts.iter().map(|c| c.key.as_str()).collect();
+//! assert_eq!(keys.len(), 4);
+//! assert!(keys.contains(&"ev:2023-bfv-visit-rabat"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! Data flows one way, and a module imports only modules to its left:
 //!
 //! ```text

@@ -201,15 +201,41 @@ impl From<&Source> for SourceOut {
 
 /// All contacts between countries `a` and `b` that pass `filter`.
 ///
-/// Arguments: an open store, the ontology (for the security sectors), two country names
+/// # Arguments
+///
+/// An open store, the ontology (for the security sectors), two country names
 /// (any name, alias or key; see [`resolve_country`]) and a filter.
-/// Returns: contacts sorted by interval start, then key. Semantics are interchange v1's:
+///
+/// # Returns
+///
+/// Contacts sorted by interval start, then key. Semantics are interchange v1's:
 /// sides through `country` and positions held at the event's date; domains through the
 /// event's domains or, for `security`, its participants' sectors; partial dates by overlap.
-/// Complexity: one dyad-index range scan over the pair's events that start before the
+///
+/// # Complexity
+///
+/// One dyad-index range scan over the pair's events that start before the
 /// window ends, then one record read per event whose interval reaches the window.
-/// Example: `contacts(&store, vocab, "Morocco", "ألمانيا", &filter)` with
+///
+/// # Example
+///
+/// `contacts(&store, vocab, "Morocco", "ألمانيا", &filter)` with
 /// `domains: ["security"], since: 2022` gives the sample's four 2022–2023 security contacts.
+///
+/// ```
+/// # let dir = tempfile::tempdir()?;
+/// # let db = dir.path().join("ma-de.db");
+/// # let store = dipgraph::store::Store::open(&db, dipgraph::store::OpenMode::CreateWith(dipgraph::store::Engine::Redb))?;
+/// # let vocab = dipgraph::vocab::Vocab::embedded()?;
+/// # let sample = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/data/samples/morocco-germany.jsonl"))?;
+/// # let input = dipgraph::store::Input { name: "sample".into(), reader: Box::new(sample.as_slice()) };
+/// # store.import(vec![input], &vocab, &Default::default())?;
+/// use dipgraph::query::{contacts, ContactFilter};
+/// let filter = ContactFilter { domains: vec!["security".into()], since: Some("2022".parse()?), ..Default::default() };
+/// let found = contacts(&store, &vocab, "Morocco", "ألمانيا", &filter)?;
+/// assert_eq!(found.len(), 4);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn contacts(store: &Store, vocab: &Vocab, a: &str, b: &str, filter: &ContactFilter) -> QueryResult<Vec<Contact>> {
     Ok(contacts_with(store, vocab, a, b, filter, false)?
         .0

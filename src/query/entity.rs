@@ -57,12 +57,37 @@ pub struct EntityEvent {
 
 /// Everything about the entity `name` designates.
 ///
-/// Arguments: an open store and any name, alias or key.
-/// Returns: the entity's record, its positions over time (by start), its other relations
+/// # Arguments
+///
+/// An open store and any name, alias or key.
+///
+/// # Returns
+///
+/// The entity's record, its positions over time (by start), its other relations
 /// (by type, then other key) and its events in date order (by start, then key).
-/// Complexity: O(r + e) index entries and records for its r relations and e events.
-/// Example: `entity(&store, "حموشي")` (a surname, in Arabic) gives Abdellatif Hammouchi with
+///
+/// # Complexity
+///
+/// O(r + e) index entries and records for its r relations and e events.
+///
+/// # Example
+///
+/// `entity(&store, "حموشي")` (a surname, in Arabic) gives Abdellatif Hammouchi with
 /// his two Director General positions and three events.
+///
+/// ```
+/// # let dir = tempfile::tempdir()?;
+/// # let db = dir.path().join("ma-de.db");
+/// # let store = dipgraph::store::Store::open(&db, dipgraph::store::OpenMode::CreateWith(dipgraph::store::Engine::Redb))?;
+/// # let vocab = dipgraph::vocab::Vocab::embedded()?;
+/// # let sample = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/data/samples/morocco-germany.jsonl"))?;
+/// # let input = dipgraph::store::Input { name: "sample".into(), reader: Box::new(sample.as_slice()) };
+/// # store.import(vec![input], &vocab, &Default::default())?;
+/// let e = dipgraph::query::entity(&store, "حموشي")?;
+/// assert_eq!(e.name, "Abdellatif Hammouchi");
+/// assert_eq!((e.positions.len(), e.events.len()), (2, 3));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn entity(store: &Store, name: &str) -> QueryResult<EntityReport> {
     let id = resolve(store, name)?;
     let mut facts = Facts::new(store);

@@ -50,14 +50,39 @@ pub struct NodeDetail {
 
 /// The ego network of the entity `name`.
 ///
-/// Arguments: an open store, any name, alias or key, and options (hops, date window).
-/// Returns: the induced subgraph on all nodes within `hops` edges of the entity, where the
+/// # Arguments
+///
+/// An open store, any name, alias or key, and options (hops, date window).
+///
+/// # Returns
+///
+/// The induced subgraph on all nodes within `hops` edges of the entity, where the
 /// graph's nodes are entities and events and its edges are participations (entity–event)
 /// and relations (entity–entity); the same answer as `networkx.ego_graph(G, X, radius=K)`.
-/// Complexity: O(V + E) index entries and records for the V nodes and E edges within
+///
+/// # Complexity
+///
+/// O(V + E) index entries and records for the V nodes and E edges within
 /// `hops + 1` of the entity.
-/// Example: `neighbors(&store, "Dieter Romann", &NeighborsOptions { hops: 2, .. })` reaches
+///
+/// # Example
+///
+/// `neighbors(&store, "Dieter Romann", &NeighborsOptions { hops: 2, .. })` reaches
 /// his two events and the Federal Police, then Hammouchi and the BfV-free rest of those events.
+///
+/// ```
+/// # let dir = tempfile::tempdir()?;
+/// # let db = dir.path().join("ma-de.db");
+/// # let store = dipgraph::store::Store::open(&db, dipgraph::store::OpenMode::CreateWith(dipgraph::store::Engine::Redb))?;
+/// # let vocab = dipgraph::vocab::Vocab::embedded()?;
+/// # let sample = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/data/samples/morocco-germany.jsonl"))?;
+/// # let input = dipgraph::store::Input { name: "sample".into(), reader: Box::new(sample.as_slice()) };
+/// # store.import(vec![input], &vocab, &Default::default())?;
+/// use dipgraph::query::{neighbors, NeighborsOptions};
+/// let n = neighbors(&store, "Dieter Romann", &NeighborsOptions { hops: 2, ..Default::default() })?;
+/// assert_eq!(n.nodes.len(), 5);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn neighbors(store: &Store, name: &str, opts: &NeighborsOptions) -> QueryResult<Neighborhood> {
     let center = resolve(store, name)?;
     let mut dist: HashMap<(NodeKind, Id), u32> = HashMap::new();

@@ -97,13 +97,38 @@ impl Search<'_> {
 
 /// The shortest chain of contacts from `a` to `b`.
 ///
-/// Arguments: an open store, two names (any name, alias or key) and options.
-/// Returns: the length in edges and each step with both roles and a citation, or
+/// # Arguments
+///
+/// An open store, two names (any name, alias or key) and options.
+///
+/// # Returns
+///
+/// The length in edges and each step with both roles and a citation, or
 /// `length: None` when no chain exists (within `max_hops`).
-/// Complexity: bidirectional breadth-first search over participations; O(V + E) in the
+///
+/// # Complexity
+///
+/// Bidirectional breadth-first search over participations; O(V + E) in the
 /// worst case, usually far less because the smaller frontier is expanded first.
-/// Example: `path(&store, "Thomas Haldenwang", "Dieter Romann", &PathOptions::default())`
+///
+/// # Example
+///
+/// `path(&store, "Thomas Haldenwang", "Dieter Romann", &PathOptions::default())`
 /// gives length 4: Haldenwang – BfV visit – Hammouchi – Romann visit – Romann.
+///
+/// ```
+/// # let dir = tempfile::tempdir()?;
+/// # let db = dir.path().join("ma-de.db");
+/// # let store = dipgraph::store::Store::open(&db, dipgraph::store::OpenMode::CreateWith(dipgraph::store::Engine::Redb))?;
+/// # let vocab = dipgraph::vocab::Vocab::embedded()?;
+/// # let sample = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/data/samples/morocco-germany.jsonl"))?;
+/// # let input = dipgraph::store::Input { name: "sample".into(), reader: Box::new(sample.as_slice()) };
+/// # store.import(vec![input], &vocab, &Default::default())?;
+/// use dipgraph::query::{path, PathOptions};
+/// let p = path(&store, "Thomas Haldenwang", "Dieter Romann", &PathOptions::default())?;
+/// assert_eq!(p.length, Some(4));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn path(store: &Store, a: &str, b: &str, opts: &PathOptions) -> QueryResult<Path> {
     let (from, to) = (resolve(store, a)?, resolve(store, b)?);
     if from == to {

@@ -37,12 +37,37 @@ fn rank(folded_name: &str, needle: &str) -> usize {
 /// diacritics or tatweel and with alef/hamza, ya/alef maqsura and taa marbuta/ha unified;
 /// Latin without case or accents.
 ///
-/// Arguments: an open store, the text, and the most hits to return.
-/// Returns: hits ranked exact, prefix, word-prefix, contains; then by key; one per entity
+/// # Arguments
+///
+/// An open store, the text, and the most hits to return.
+///
+/// # Returns
+///
+/// Hits ranked exact, prefix, word-prefix, contains; then by key; one per entity
 /// (its best match).
-/// Complexity: a scan of the alias index, O(names in the store).
-/// Example: `search(&store, "hammouchi", 10)` and `search(&store, "حموشى", 10)` both find
+///
+/// # Complexity
+///
+/// A scan of the alias index, O(names in the store).
+///
+/// # Example
+///
+/// `search(&store, "hammouchi", 10)` and `search(&store, "حموشى", 10)` both find
 /// person:hammouchi.
+///
+/// ```
+/// # let dir = tempfile::tempdir()?;
+/// # let db = dir.path().join("ma-de.db");
+/// # let store = dipgraph::store::Store::open(&db, dipgraph::store::OpenMode::CreateWith(dipgraph::store::Engine::Redb))?;
+/// # let vocab = dipgraph::vocab::Vocab::embedded()?;
+/// # let sample = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/data/samples/morocco-germany.jsonl"))?;
+/// # let input = dipgraph::store::Input { name: "sample".into(), reader: Box::new(sample.as_slice()) };
+/// # store.import(vec![input], &vocab, &Default::default())?;
+/// use dipgraph::query::search;
+/// assert_eq!(search(&store, "hammouchi", 10)?[0].key, "person:hammouchi");
+/// assert_eq!(search(&store, "حموشى", 10)?[0].key, "person:hammouchi");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn search(store: &Store, text: &str, limit: usize) -> QueryResult<Vec<SearchHit>> {
     let needle = fold_name(text);
     if needle.is_empty() {

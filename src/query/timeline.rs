@@ -80,13 +80,39 @@ fn period_of(date: &PartialDate) -> String {
 
 /// The cooperation timeline between countries `a` and `b`.
 ///
-/// Arguments: as [`contacts`](super::contacts).
-/// Returns: the contacts grouped into periods (a month, or a year for year-precision
+/// # Arguments
+///
+/// As [`contacts`](super::contacts).
+///
+/// # Returns
+///
+/// The contacts grouped into periods (a month, or a year for year-precision
 /// events) in date order, and every participating actor with the sides it stood for and
 /// the positions it held at the time of its events.
-/// Complexity: that of [`contacts`], plus loading each participant's positions.
-/// Example: `timeline(&store, vocab, "MAR", "DEU", &filter)` on the sample gives periods
+///
+/// # Complexity
+///
+/// That of [`contacts`], plus loading each participant's positions.
+///
+/// # Example
+///
+/// `timeline(&store, vocab, "MAR", "DEU", &filter)` on the sample gives periods
 /// 2022-06 and 2023 (the 2022-05 appointment has German participants only).
+///
+/// ```
+/// # let dir = tempfile::tempdir()?;
+/// # let db = dir.path().join("ma-de.db");
+/// # let store = dipgraph::store::Store::open(&db, dipgraph::store::OpenMode::CreateWith(dipgraph::store::Engine::Redb))?;
+/// # let vocab = dipgraph::vocab::Vocab::embedded()?;
+/// # let sample = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/data/samples/morocco-germany.jsonl"))?;
+/// # let input = dipgraph::store::Input { name: "sample".into(), reader: Box::new(sample.as_slice()) };
+/// # store.import(vec![input], &vocab, &Default::default())?;
+/// use dipgraph::query::{timeline, ContactFilter};
+/// let t = timeline(&store, &vocab, "MAR", "DEU", &ContactFilter::default())?;
+/// let periods: Vec<&str> = t.periods.iter().map(|p| p.period.as_str()).collect();
+/// assert_eq!(periods, ["2022-06", "2023"]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn timeline(store: &Store, vocab: &Vocab, a: &str, b: &str, filter: &ContactFilter) -> QueryResult<Timeline> {
     let (matched, mut builder) = contacts_with(store, vocab, a, b, filter, true)?;
     let (a, b) = (resolve_country(store, a)?, resolve_country(store, b)?);

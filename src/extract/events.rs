@@ -1138,7 +1138,6 @@ impl Assembler<'_, '_> {
         }
         t.sources.sort_by_key(|s| (s.0, s.1));
         let visitors: Vec<usize> = t.parts.iter().filter(|p| p.1 == "visitor").map(|p| p.0).collect();
-        let has_host = t.parts.iter().any(|p| p.1 == "host");
         let need_people = t.parts.len() < 2;
         for (e, role) in f.parts {
             if t.parts.iter().any(|p| p.0 == e) {
@@ -1147,7 +1146,7 @@ impl Assembler<'_, '_> {
             if absorbed {
                 // Talks held during a visit: the visitor's interlocutor is the host; talks
                 // during a call: its participants.
-                if t.etype == "visit" && !visitors.is_empty() && !has_host && self.ents.is(e, "person") {
+                if t.etype == "visit" && !visitors.is_empty() && self.ents.is(e, "person") {
                     t.parts.push((e, "host".into()));
                     t.inferred.push("host: the visitor's interlocutor in the talks".into());
                 } else if t.etype != "visit" && need_people {
@@ -1358,6 +1357,7 @@ impl Assembler<'_, '_> {
         }
         self.infer_roles();
         self.nested_locations();
+        self.fold_trips();
         // Narrative time, else publication.
         let mut last_dated: Option<DateVal> = None;
         let order: Vec<usize> = {
@@ -1404,7 +1404,7 @@ impl Assembler<'_, '_> {
         for &i in &order {
             let c = self.cands[i].clone();
             if let Some(why) = self.invalid(&c) {
-                if c.parts.len() > 1 || c.etype == "visit" {
+                if !c.parts.is_empty() || c.etype == "visit" {
                     let sent = &self.doc.sents[c.sent];
                     self.notes.push(Note {
                         kind: NoteKind::Skipped,
@@ -1462,6 +1462,62 @@ impl Assembler<'_, '_> {
             });
         }
         out
+    }
+
+    /// One trip is one event (the annotation rule of the press corpora): the meetings and
+    /// talks a visitor holds on a visit fold into the visit, talks during a call into the
+    /// call, and two mentions of one meeting (a "meeting" and the "talks" of the same
+    /// people) are one. Which type folds into which is event_roles.tsv's `part_of`. Dates,
+    /// places and statuses must agree ([`Self::compatible`]), and who takes part must nest:
+    /// a meeting folds into a visit only when a visitor is in it, and otherwise only when
+    /// the people of one are among the people of the other, so that the audiences a host
+    /// grants to several visitors stay apart.
+    fn fold_trips(&mut self) {
+        let n = self.cands.len();
+        for i in 0..n {
+            if !self.cands[i].alive || self.cands[i].parts.is_empty() {
+                continue;
+            }
+            let found = (i.saturating_sub(WINDOW)..i).rev().find_map(|j| {
+                let (cj, ci) = (&self.cands[j], &self.cands[i]);
+                if !cj.alive || !self.compatible(cj, ci) {
+                    return None;
+                }
+                let outer = self.outer_of(j, i)?;
+                let inner = if outer == i { j } else { i };
+                self.folds(&self.cands[outer], &self.cands[inner])
+                    .then_some((outer, inner))
+            });
+            if let Some((into, from)) = found {
+                self.merge(into, from);
+            }
+        }
+    }
+
+    /// Of two mentions that may be one event, the one the other folds into: the type the
+    /// other is `part_of`, else the earlier of two of one type that is part of others.
+    fn outer_of(&self, j: usize, i: usize) -> Option<usize> {
+        let (tj, ti) = (&self.cands[j].etype, &self.cands[i].etype);
+        if self.absorbs(tj, ti) {
+            Some(j)
+        } else if self.absorbs(ti, tj) {
+            Some(i)
+        } else if tj == ti && !self.roles(tj).part_of.is_empty() {
+            Some(j)
+        } else {
+            None
+        }
+    }
+
+    /// Whether `inner` is part of `outer` by who takes part (see [`Self::fold_trips`]).
+    fn folds(&self, outer: &Cand, inner: &Cand) -> bool {
+        let po: BTreeSet<usize> = outer.parts.iter().map(|p| p.0).collect();
+        let pi: BTreeSet<usize> = inner.parts.iter().map(|p| p.0).collect();
+        let visitors: BTreeSet<usize> = outer.parts.iter().filter(|p| p.1 == "visitor").map(|p| p.0).collect();
+        if !visitors.is_empty() {
+            return !visitors.is_disjoint(&pi);
+        }
+        !po.is_disjoint(&pi) && (pi.is_subset(&po) || po.is_subset(&pi))
     }
 
     /// An event with no place named takes the place inside a participant's name, as in

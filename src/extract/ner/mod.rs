@@ -790,6 +790,9 @@ impl<'a, 'd> Recognizer<'a, 'd> {
         if name.is_none() && tp.a > 0 && doc.is_comma(tp.a - 1) && kind != TitleKind::Honorific {
             name = self.name_backward(tp.a - 1);
         }
+        if name.is_none() && kind != TitleKind::Honorific && kind != TitleKind::Counterpart {
+            name = self.apposed_name_before(tp.a);
+        }
         let Some(n) = name else { return };
         let country = tp.country.or_else(|| tp.orgs.first().and_then(|&o| self.ents.side(o)));
         let sector = def
@@ -1011,6 +1014,40 @@ impl<'a, 'd> Recognizer<'a, 'd> {
             prefix,
             ent: None,
         })
+    }
+
+    /// Arabic apposition without a comma, name first: "بين د. بدر عبد العاطي وزير الخارجية".
+    /// The run of name words before the title at token `a` must start with a given name or
+    /// have two or three words, and be closed on its left; otherwise the words before a
+    /// title may be a verb and its object.
+    fn apposed_name_before(&self, a: usize) -> Option<NameSpan> {
+        let doc = self.doc;
+        if a == 0 || !is_arabic(doc.folded(a)) || !doc.toks.toks[a - 1].is_word() {
+            return None;
+        }
+        let n = self.name_backward(a)?;
+        if n.ent.is_some() {
+            return Some(n);
+        }
+        let words = n.b - n.a;
+        let (_, given) = self.given_start(n.a);
+        if !(given || (2..=3).contains(&words)) {
+            return None;
+        }
+        // A function word closes a name that starts with a given name; any other name needs
+        // punctuation, a courtesy title or a cue word ("بين") before it: "قد شغل منصب سفير"
+        // is a verb phrase.
+        let closed = n.a == 0 || !self.same_sentence(n.a - 1, n.a + 1) || {
+            let k = n.a - 1;
+            !doc.toks.toks[k].is_word()
+                || (given && self.res().stopwords.contains(doc.folded(k)))
+                || doc.hits_at(k).any(|h| match h.what {
+                    What::Title(d) => self.res().titles[d].kind == TitleKind::Honorific,
+                    What::Cue(_) => true,
+                    _ => false,
+                })
+        };
+        closed.then_some(n)
     }
 
     /// Whether token `i` is a given name, possibly behind an attached ل ب و: the prefix's

@@ -710,3 +710,94 @@ fn issue_4_import_recognises_graphml_on_standard_input() {
     assert!(u.dump().contains(r#""key":"ev:extra""#));
     let _ = dipgraph;
 }
+
+/// Every exported format read by the library its users read it with: the status of each
+/// event, one `key=status` per line in key order, per reader.
+const STATUS_PY: &str = r#"
+import csv, json, sys, igraph, networkx as nx
+graphml, gexf, nodelink, nodes_csv = sys.argv[1:5]
+def show(name, pairs):
+    print(name, " ".join("%s=%s" % kv for kv in sorted(pairs)))
+G = nx.read_graphml(graphml)
+show("networkx-graphml", [(n, d["status"]) for n, d in G.nodes(data=True) if d["kind"] == "event"])
+I = igraph.Graph.Read_GraphML(graphml)
+show("igraph-graphml", [(v["id"], v["status"]) for v in I.vs if v["kind"] == "event"])
+D = nx.read_gexf(gexf)
+show("networkx-gexf", [(n, d["status"]) for n, d in D.nodes(data=True) if d["kind"] == "event"])
+J = nx.node_link_graph(json.load(open(nodelink, encoding="utf-8")))
+show("networkx-json", [(n, d["status"]) for n, d in J.nodes(data=True) if d["kind"] == "event"])
+with open(nodes_csv, newline="", encoding="utf-8") as f:
+    rows = list(csv.DictReader(f))
+show("csv", [(r[":ID"], r["status"]) for r in rows if r["kind"] == "event"])
+"#;
+
+#[test]
+fn issue_13_status_in_every_export_as_networkx_igraph_and_csv_read_it() {
+    let s = crate::status::status_store("redb");
+    let q = ["contacts", "MAR", "DEU", "--since", "2024", "--status", "all"];
+    let graphml = export_file(&s, "q.graphml", &q);
+    let gexf = export_file(&s, "q.gexf", &[&["--format", "gexf"][..], &q].concat());
+    let json = export_file(&s, "q.json", &[&["--format", "json"][..], &q].concat());
+    let csv = export_file(&s, "csv", &[&["--format", "csv"][..], &q].concat());
+    let report = check_graphml(&[&graphml]);
+    assert!(report.contains("1 file(s): 1 PASS, 0 FAIL"), "{report}");
+    let out = py(STATUS_PY, &[&graphml, &gexf, &json, &csv.join("nodes.csv")]);
+    let expected = "ev:cancelled=cancelled ev:denied=denied ev:planned=planned ev:reported=reported";
+    let readers = [
+        "networkx-graphml",
+        "igraph-graphml",
+        "networkx-gexf",
+        "networkx-json",
+        "csv",
+    ];
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), readers.len(), "{out}");
+    for (line, reader) in lines.iter().zip(readers) {
+        assert_eq!(*line, format!("{reader} {expected}"), "{out}");
+    }
+    // The status is declared like the other event attributes, and read back on import.
+    let text = std::fs::read_to_string(&graphml).unwrap();
+    assert!(
+        text.contains(r#"<key id="n_status" for="node" attr.name="status" attr.type="string"/>"#),
+        "{text}"
+    );
+    let gexf_text = std::fs::read_to_string(&gexf).unwrap();
+    assert!(gexf_text.contains(r#"<attribute id="n_status" title="status" type="string"/>"#));
+    let t = TestStore::new("sled");
+    t.import(&graphml).ok();
+    let dump = t.dump();
+    for st in ["planned", "cancelled", "denied"] {
+        let line = dump
+            .lines()
+            .find(|l| l.contains(&format!("\"key\":\"ev:{st}\"")))
+            .unwrap();
+        assert!(line.contains(&format!("\"status\":\"{st}\"")), "{line}");
+        assert!(!line.contains("\"props\""), "status is no prop: {line}");
+    }
+}
+
+#[test]
+fn issue_13_status_export_contacts_counts_only_reported_unless_asked() {
+    let s = crate::status::status_store("sled");
+    let events = |extra: &[&str]| -> Vec<String> {
+        let mut args = vec![
+            "export", "--format", "json", "contacts", "MAR", "DEU", "--since", "2024",
+        ];
+        args.extend_from_slice(extra);
+        let v: Value = serde_json::from_str(&s.run(&args).ok().stdout).unwrap();
+        let nodes = v["nodes"].as_array().unwrap();
+        let ev = nodes.iter().filter(|n| n["kind"] == "event");
+        ev.map(|n| format!("{}={}", n["id"].as_str().unwrap(), n["status"].as_str().unwrap()))
+            .collect()
+    };
+    assert_eq!(events(&[]), ["ev:reported=reported"]);
+    assert_eq!(
+        events(&["--status", "planned,denied"]),
+        ["ev:denied=denied", "ev:planned=planned"]
+    );
+    assert_eq!(events(&["--status", "all"]).len(), 4);
+    let r = s
+        .run(&["export", "contacts", "MAR", "DEU", "--status", "happened"])
+        .fails_with(USAGE);
+    assert!(r.stderr.contains("--status"), "{}", r.stderr);
+}

@@ -94,7 +94,7 @@ const fn s(name: &'static str) -> AttrDef {
 }
 
 /// Node attributes, in output order. Indexes are the constants in [`node_attr`].
-pub const NODE_ATTRS: [AttrDef; 17] = [
+pub const NODE_ATTRS: [AttrDef; 18] = [
     s("kind"),
     s("type"),
     s("label"),
@@ -113,6 +113,7 @@ pub const NODE_ATTRS: [AttrDef; 17] = [
         name: "confidence",
         ty: AttrType::Double,
     },
+    s("status"),
     s("url"),
     s("doc"),
 ];
@@ -141,8 +142,11 @@ pub mod node_attr {
     pub const LOCATION: usize = 12;
     pub const DOMAINS: usize = 13;
     pub const CONFIDENCE: usize = 14;
-    pub const URL: usize = 15;
-    pub const DOC: usize = 16;
+    /// `reported`, `planned`, `cancelled` or `denied`, on every event (`reported` too, unlike
+    /// the dump, so that a filter on the column sees every event).
+    pub const STATUS: usize = 15;
+    pub const URL: usize = 16;
+    pub const DOC: usize = 17;
 }
 
 /// Edge attributes, in output order. Indexes are the constants in [`edge_attr`].
@@ -637,6 +641,7 @@ pub fn event_node<'a>(ev: &'a Event, id: Cow<'a, str>) -> Node<'a> {
     attrs[node_attr::LOCATION] = ev.location.as_deref().map(Value::Key);
     attrs[node_attr::DOMAINS] = list(&ev.domains);
     attrs[node_attr::CONFIDENCE] = ev.confidence.map(Value::Double);
+    attrs[node_attr::STATUS] = lit(ev.status.as_str());
     Node {
         id,
         attrs,

@@ -624,7 +624,7 @@ enum Kind {
 
 /// Node attributes dipgraph reads, per kind; the others become props (entities, events).
 const ENTITY_FIELDS: [&str; 7] = ["kind", "type", "label", "key", "aliases", "country", "sector"];
-const EVENT_FIELDS: [&str; 12] = [
+const EVENT_FIELDS: [&str; 13] = [
     "kind",
     "type",
     "label",
@@ -637,6 +637,7 @@ const EVENT_FIELDS: [&str; 12] = [
     "location",
     "domains",
     "confidence",
+    "status",
 ];
 const RELATION_FIELDS: [&str; 5] = ["kind", "type", "title", "since", "until"];
 
@@ -955,6 +956,9 @@ fn event_json(rec: &NodeRec) -> Map<String, Json> {
     }
     if let Some((_, v, _)) = el.get("confidence") {
         m.insert("confidence".into(), v.json());
+    }
+    if let Some((_, v, _)) = el.get("status") {
+        m.insert("status".into(), v.json());
     }
     put_props(&mut m, el, &EVENT_FIELDS);
     m
